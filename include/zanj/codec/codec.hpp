@@ -1,0 +1,81 @@
+// The handler ("codec") of every C++ type, chosen by family in ONE priority
+// order (family_of below). Each family's codec lives in its own header in
+// this folder: codec/<family>.hpp.
+#pragma once
+
+#include <filesystem>
+#include <type_traits>
+
+#include <zanj/concepts.hpp>
+#include <zanj/detail/load_context.hpp>
+#include <zanj/detail/reflect.hpp>
+#include <zanj/detail/save_context.hpp>
+#include <zanj/traits.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj::detail {
+
+enum class family {
+  custom,           // zanj_traits<T> with save and/or load   -> codec/custom.hpp
+  dynamic,          // zanj::value                            -> codec/dynamic.hpp
+  boolean,          // bool                                   -> codec/scalar.hpp
+  integer,          // every integer width                    -> codec/scalar.hpp
+  floating,         // float, double, float16, bfloat16       -> codec/scalar.hpp
+  enumeration,      // enums, as their underlying integer     -> codec/scalar.hpp
+  string,           // std::string (+ save-only views)        -> codec/string.hpp
+  filesystem_path,  // std::filesystem::path                  -> codec/string.hpp
+  optional,         // std::optional                          -> codec/optional.hpp
+  numeric_array,    // vector/array/span of numbers           -> codec/numeric_array.hpp
+  map,              // map-like with string/integer keys      -> codec/map.hpp
+  set,              // set-like                               -> codec/set.hpp
+  sequence,         // other sequences                        -> codec/sequence.hpp
+  tuple,            // std::pair, std::tuple                  -> codec/tuple.hpp
+  aggregate,        // plain structs, by reflection           -> codec/aggregate.hpp
+  none,
+};
+
+/// The family of T: the first that matches, in this order.
+template <class T>
+consteval family family_of() {
+  if constexpr (has_traits_save<T> || has_traits_load<T>) return family::custom;
+  else if constexpr (std::same_as<T, value>) return family::dynamic;
+  else if constexpr (std::same_as<T, bool>) return family::boolean;
+  else if constexpr (std::is_integral_v<T>) return family::integer;
+  else if constexpr (std::is_floating_point_v<T> || std::same_as<T, float16> || std::same_as<T, bfloat16>)
+    return family::floating;
+  else if constexpr (std::is_enum_v<T>) return family::enumeration;
+  else if constexpr (string_like<T>) return family::string;
+  else if constexpr (std::same_as<T, std::filesystem::path>) return family::filesystem_path;
+  else if constexpr (optional_like<T>) return family::optional;
+  else if constexpr (numeric_sequence<T>) return family::numeric_array;
+  else if constexpr (map_like<T>) return family::map;
+  else if constexpr (set_like<T>) return family::set;
+  else if constexpr (sequence_like<T>) return family::sequence;
+  else if constexpr (tuple_like<T>) return family::tuple;
+  else if constexpr (reflectable_aggregate<T>) return family::aggregate;
+  else return family::none;
+}
+
+/// codec<T> has `static value save(const T&, save_context&)` and
+/// `static void load(const value&, load_context&, T&)` (either may be absent
+/// for save-only or load-only types).
+template <class T, family F = family_of<T>()>
+struct codec {
+  static_assert(F != family::none,
+                "zanj: this type has no handler: make it a plain aggregate, or specialize zanj::zanj_traits<T>");
+};
+
+template <class T>
+concept saveable = requires(const T& v, save_context& ctx) { codec<T>::save(v, ctx); };
+template <class T>
+concept loadable = requires(const value& node, load_context& ctx, T& out) { codec<T>::load(node, ctx, out); };
+
+/// Saves one value at the current path, applying the error mode.
+template <class T>
+value save_value(const T& v, save_context& ctx);
+
+/// Loads one value at the current path into `out`.
+template <class T>
+void load_value(const value& node, load_context& ctx, T& out);
+
+}  // namespace zanj::detail

@@ -1,0 +1,62 @@
+// save_value / load_value: the one entry into every codec, where the error
+// mode applies and foreign exceptions get a location.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include <zanj/codec/aggregate.hpp>
+#include <zanj/codec/codec.hpp>
+#include <zanj/codec/custom.hpp>
+#include <zanj/codec/dynamic.hpp>
+#include <zanj/codec/map.hpp>
+#include <zanj/codec/numeric_array.hpp>
+#include <zanj/codec/optional.hpp>
+#include <zanj/codec/scalar.hpp>
+#include <zanj/codec/sequence.hpp>
+#include <zanj/codec/set.hpp>
+#include <zanj/codec/string.hpp>
+#include <zanj/codec/tuple.hpp>
+
+namespace zanj::detail {
+
+template <class T>
+value save_value(const T& v, save_context& ctx) {
+  static_assert(saveable<T>, "zanj: this type cannot be saved (its zanj_traits has no save)");
+  const auto mark = ctx.checkpoint();
+  auto replace = [&](const std::string& what) -> value {
+    // error_mode warn/ignore: keep going with a description in place of
+    // the value, as the reference stores repr(value) (FORMAT.md §11).
+    ctx.rollback(mark);
+    if (ctx.opts.error_mode == error_mode::warn) ctx.warn(what);
+    return value("<zanj: value not serialized: " + what + ">");
+  };
+  try {
+    return codec<T>::save(v, ctx);
+  } catch (const error& e) {
+    if (ctx.opts.error_mode == error_mode::except) throw;
+    return replace(e.what());
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    error located(e.what(), ctx.file, ctx.path.pointer());
+    if (ctx.opts.error_mode == error_mode::except) throw located;
+    return replace(located.what());
+  }
+}
+
+template <class T>
+void load_value(const value& node, load_context& ctx, T& out) {
+  static_assert(loadable<T>, "zanj: this type cannot be read (its zanj_traits has no load)");
+  try {
+    codec<T>::load(node, ctx, out);
+  } catch (const error&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    ctx.fail(e.what());
+  }
+}
+
+}  // namespace zanj::detail

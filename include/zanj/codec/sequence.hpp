@@ -1,0 +1,75 @@
+// Sequences of anything that is not a number -- std::vector<S>, std::deque,
+// std::list, std::array<S, N> -- saved as JSON lists (.jsonl when long).
+#pragma once
+
+#include <cstddef>
+#include <iterator>
+
+#include <zanj/codec/codec.hpp>
+#include <zanj/detail/array_decode.hpp>
+#include <zanj/detail/list_save.hpp>
+
+namespace zanj::detail {
+
+/// The items a sequence node stands for: a list or tuple; the payload of a
+/// list:external / tuple:external / set object; or, for an n-d array, its
+/// sub-arrays along the first axis (so nested vectors read 2-d arrays).
+inline list sequence_items(const value& node, load_context& ctx, std::string_view expected) {
+  if (auto* items = node.items()) return *items;
+  auto fmt = format_of(node);
+  if (fmt == list_external || fmt == tuple_external) {
+    value payload = ctx.load_external(node);
+    if (auto* items = payload.items()) return std::move(*items);
+    ctx.mismatch("a jsonl list payload", payload);
+  }
+  if (fmt == "set" || fmt == "frozenset") {
+    if (auto* data = node.find("data")) return sequence_items(*data, ctx, expected);
+  }
+  if (is_array_node(node)) {
+    array_value a = decode_array(node, ctx);
+    if (a.shape.empty()) ctx.mismatch(expected, node);
+    list out;
+    out.reserve(a.shape[0]);
+    for (std::size_t i = 0; i < a.shape[0]; ++i) out.emplace_back(slice_first_axis(a, i));
+    return out;
+  }
+  ctx.mismatch(expected, node);
+}
+
+template <class T>
+struct codec<T, family::sequence> {
+  using element = std::ranges::range_value_t<T>;
+
+  static value save(const T& v, save_context& ctx) {
+    list items;
+    if constexpr (std::ranges::sized_range<T>) items.reserve(std::ranges::size(v));
+    std::size_t i = 0;
+    for (auto& e : v) {
+      path_guard g(ctx, i++);
+      items.push_back(save_value(e, ctx));
+    }
+    return save_list(std::move(items), ctx);
+  }
+
+  static void load(const value& node, load_context& ctx, T& out) {
+    list items = sequence_items(node, ctx, "a list");
+    if constexpr (is_std_array_v<T>) {
+      if (items.size() != out.size())
+        ctx.fail("expected " + std::to_string(out.size()) + " items, found " + std::to_string(items.size()));
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        path_guard g(ctx, i);
+        load_value(items[i], ctx, out[i]);
+      }
+    } else {
+      out.clear();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        path_guard g(ctx, i);
+        element e{};
+        load_value(items[i], ctx, e);
+        out.push_back(std::move(e));
+      }
+    }
+  }
+};
+
+}  // namespace zanj::detail

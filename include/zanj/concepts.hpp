@@ -1,0 +1,82 @@
+// Structural concepts: which family of handler a C++ type belongs to.
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <ranges>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include <zanj/dtype.hpp>
+#include <zanj/half.hpp>
+
+namespace zanj {
+
+namespace detail {
+template <class T, template <class...> class Template>
+inline constexpr bool is_specialization_v = false;
+template <template <class...> class Template, class... Args>
+inline constexpr bool is_specialization_v<Template<Args...>, Template> = true;
+
+template <class T>
+inline constexpr bool is_std_array_v = false;
+template <class E, std::size_t N>
+inline constexpr bool is_std_array_v<std::array<E, N>> = true;
+
+template <class T>
+inline constexpr bool is_std_span_v = false;
+template <class E, std::size_t N>
+inline constexpr bool is_std_span_v<std::span<E, N>> = true;
+}  // namespace detail
+
+/// Text: std::string, and for saving only std::string_view and C strings.
+template <class T>
+concept string_like = std::same_as<T, std::string> || std::same_as<T, std::string_view> ||
+                      std::same_as<T, const char*> || std::same_as<T, char*>;
+
+/// A contiguous sequence of array elements, saved as an n-d array (.npy when
+/// large): std::vector<E>, std::array<E, N>, std::span<E>, with E a number,
+/// bool, float16/bfloat16 or std::complex.
+template <class T>
+concept numeric_sequence =
+    (detail::is_specialization_v<T, std::vector> || detail::is_std_array_v<T> || detail::is_std_span_v<T>) &&
+    array_element<std::ranges::range_value_t<T>>;
+
+/// A dictionary: saved as a JSON object with keys converted to strings.
+template <class T>
+concept map_like = std::ranges::range<T> && requires {
+  typename T::key_type;
+  typename T::mapped_type;
+} && (std::same_as<typename T::key_type, std::string> || std::is_integral_v<typename T::key_type> ||
+      std::is_enum_v<typename T::key_type>);
+
+/// A set: saved as {"__muutils_format__": "set", "data": [...]}, as muutils 0.9 does.
+template <class T>
+concept set_like = std::ranges::range<T> && requires { typename T::key_type; } && !requires {
+  typename T::mapped_type;
+} && requires(T& s, typename T::value_type v) { s.insert(v); };
+
+/// Any other sequence: saved as a JSON list (a .jsonl member when long).
+template <class T>
+concept sequence_like = std::ranges::range<T> && !string_like<T> && !requires { typename T::key_type; } &&
+                        (detail::is_std_array_v<T> || requires(T& c, std::ranges::range_value_t<T> v) {
+                          c.push_back(v);
+                          c.clear();
+                        });
+
+/// std::pair and std::tuple: saved as JSON lists.
+template <class T>
+concept tuple_like = detail::is_specialization_v<T, std::tuple> || detail::is_specialization_v<T, std::pair>;
+
+/// std::optional: null when empty.
+template <class T>
+concept optional_like = detail::is_specialization_v<T, std::optional>;
+
+}  // namespace zanj

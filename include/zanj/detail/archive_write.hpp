@@ -1,0 +1,97 @@
+// Writes a saved document, its metadata and its external members into a zip
+// archive, member by member, and puts it in place atomically.
+#pragma once
+
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <system_error>
+
+#include <unistd.h>
+
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/save_context.hpp>
+#include <zanj/detail/zip_writer.hpp>
+#include <zanj/error.hpp>
+#include <zanj/json.hpp>
+
+namespace zanj::detail {
+
+inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
+  return {reinterpret_cast<const std::byte*>(s.data()), s.size()};
+}
+
+/// The JSON members carry the local time of the save, as the reference's do.
+inline void set_dos_time_now(zip_member_options& o) {
+  std::time_t t = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&t, &local);
+  if (local.tm_year < 80) return;
+  o.dos_time = static_cast<std::uint16_t>((local.tm_hour << 11) | (local.tm_min << 5) | (local.tm_sec / 2));
+  o.dos_date = static_cast<std::uint16_t>(((local.tm_year - 80) << 9) | ((local.tm_mon + 1) << 5) | local.tm_mday);
+}
+
+/// Member order as the reference writes it: metadata, document, externals in
+/// registration order (FORMAT.md §2.1).
+inline void write_archive(const std::filesystem::path& file, const value& meta, const value& document,
+                          const save_context& ctx) {
+  const options& o = ctx.opts;
+  zip_writer zip(file);
+  zip_member_options json_member;
+  json_member.method = o.compress ? zip_method::deflated : zip_method::stored;
+  json_member.level = o.compress_level;
+  set_dos_time_now(json_member);
+  {
+    std::string text = json::to_string(meta);
+    zip.add_member(std::string(meta_member), as_bytes(text), json_member);
+  }
+  {
+    std::string text = json::to_string(document);
+    zip.add_member(std::string(main_member), as_bytes(text), json_member);
+  }
+  for (const external_member& m : ctx.externals) {
+    zip_member_options ext;
+    ext.method = json_member.method;
+    ext.level = o.compress_level;
+    ext.zip64_local_extra = true;  // the reference forces it on externals
+    ext.size_hint = m.head.size() + m.body.size();
+    // Stored .npy data lands 64-byte aligned in the file (its header is a
+    // multiple of 64 bytes), ready to be mapped without a copy.
+    if (!o.compress && m.kind == external_kind::npy) ext.align = 64;
+    zip.begin_member(m.name, ext);
+    zip.write(as_bytes(m.head));
+    if (!m.body.empty()) zip.write(m.body);
+    zip.end_member();
+  }
+  zip.finish();
+}
+
+/// A fresh name beside `target` for the file being written.
+inline std::filesystem::path temporary_path_for(const std::filesystem::path& target) {
+  static std::atomic<unsigned> counter{0};
+  auto name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter.fetch_add(1));
+  return target.parent_path() / name;
+}
+
+/// Writes through `write(temp_path)` into a temporary file beside `target`
+/// and renames it over `target` only when complete: a failed save leaves any
+/// existing file untouched and no temporary behind.
+template <class Write>
+void replace_atomically(const std::filesystem::path& target, Write&& write) {
+  auto temp = temporary_path_for(target);
+  try {
+    write(temp);
+    std::error_code ec;
+    std::filesystem::rename(temp, target, ec);
+    if (ec) throw error("cannot move the finished archive into place: " + ec.message(), target);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(temp, ignored);
+    throw;
+  }
+}
+
+}  // namespace zanj::detail

@@ -1,0 +1,168 @@
+// Reading an n-d array from every form the reference writes (FORMAT.md §5,
+// §10.2): array_list_meta, array_hex_meta, array_b64_meta, zero_dim and
+// external .npy, under the numpy.ndarray and torch.Tensor prefixes.
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <zanj/detail/array_elements.hpp>
+#include <zanj/detail/byte_order.hpp>
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/hex_base64.hpp>
+#include <zanj/detail/load_context.hpp>
+#include <zanj/dtype.hpp>
+#include <zanj/half.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj::detail {
+
+/// True for a node that holds an array: a decoded array_value, or an object
+/// whose format starts with numpy.ndarray / torch.Tensor.
+inline bool is_array_node(const value& node) {
+  if (node.is_array()) return true;
+  auto fmt = format_of(node);
+  return fmt.starts_with(numpy_prefix) || fmt.starts_with(torch_prefix);
+}
+
+inline std::vector<std::size_t> read_shape(const value& node, load_context& ctx) {
+  auto* shape = node.find("shape");
+  if (!shape || !shape->is_list()) ctx.fail("array object without a 'shape' list");
+  std::vector<std::size_t> out;
+  for (auto& d : shape->as_list()) {
+    if (d.kind() == kind::int64 && d.as_int64() >= 0)
+      out.push_back(static_cast<std::size_t>(d.as_int64()));
+    else
+      ctx.fail("array 'shape' holds something other than a non-negative integer");
+  }
+  return out;
+}
+
+/// Total element count, refusing shapes whose product overflows.
+inline std::size_t checked_size(const std::vector<std::size_t>& shape, load_context& ctx) {
+  std::size_t n = 1;
+  for (auto d : shape) {
+    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) ctx.fail("array shape is too large");
+    n *= d;
+  }
+  return n;
+}
+
+/// Whether nested lists have exactly the lengths `shape` gives, at every level.
+inline bool matches_shape(const value& data, const std::vector<std::size_t>& shape, std::size_t axis) {
+  if (axis == shape.size()) return true;
+  auto* items = data.items();
+  if (!items || items->size() != shape[axis]) return false;
+  for (auto& item : *items)
+    if (!matches_shape(item, shape, axis + 1)) return false;
+  return true;
+}
+
+/// Flattens nested lists that must mirror `shape` exactly.
+inline void flatten_into(const value& data, const std::vector<std::size_t>& shape, std::size_t axis, dtype t,
+                         std::byte*& cursor, load_context& ctx) {
+  if (axis == shape.size()) {
+    if (!store_element(t, data, cursor))
+      ctx.fail("array element " + load_context::describe(data) + " does not fit dtype " +
+               std::string(numpy_name(t)));
+    cursor += itemsize(t);
+    return;
+  }
+  auto* items = data.items();
+  if (!items || items->size() != shape[axis])
+    ctx.fail("array 'data' does not match its shape at axis " + std::to_string(axis));
+  for (auto& item : *items) flatten_into(item, shape, axis + 1, t, cursor, ctx);
+}
+
+/// Decodes any array node into C-order, native-byte-order elements of the
+/// dtype named in the node.
+inline array_value decode_array(const value& node, load_context& ctx) {
+  if (node.is_array()) return node.as_array();
+  auto fmt = format_of(node);
+  array_value out;
+  out.torch = fmt.starts_with(torch_prefix);
+  auto colon = fmt.find(':');
+  std::string_view mode = colon == std::string_view::npos ? std::string_view{} : fmt.substr(colon + 1);
+
+  auto* dtype_node = node.find("dtype");
+  if (!dtype_node || !dtype_node->is_string()) ctx.fail("array object without a 'dtype' string");
+  auto spec = parse_dtype(dtype_node->as_string());
+  if (!spec) ctx.fail("unsupported dtype '" + dtype_node->as_string() + "'");
+  out.type = spec->type;
+
+  if (mode == "external") {
+    value payload = ctx.load_external(node);
+    if (!payload.is_array()) ctx.mismatch("a .npy array payload", payload);
+    array_value stored = std::move(payload.as_array());
+    stored.torch = out.torch;
+    if (stored.type == out.type) return stored;
+    // The reference casts the stored array to the dtype named in the JSON.
+    out.shape = stored.shape;
+    out.bytes.resize(stored.size() * itemsize(out.type));
+    bool ok = visit_dtype(out.type, [&](auto zero) {
+      return convert_elements(stored, reinterpret_cast<decltype(zero)*>(out.bytes.data()));
+    });
+    if (!ok) ctx.fail("stored " + std::string(numpy_name(stored.type)) + " data does not fit dtype " +
+                      std::string(numpy_name(out.type)));
+    return out;
+  }
+
+  auto* data = node.find("data");
+  if (!data) ctx.fail("array object without 'data'");
+  out.shape = read_shape(node, ctx);
+  const std::size_t n = checked_size(out.shape, ctx);
+  const std::size_t item = itemsize(out.type);
+
+  if (mode == "array_list_meta") {
+    // Check the nesting against the shape before allocating, so a lying
+    // shape cannot make us reserve memory the document does not back.
+    if (!out.shape.empty() && !matches_shape(*data, out.shape, 0))
+      ctx.fail("array 'data' does not match its shape");
+    out.bytes.resize(n * item);
+    std::byte* cursor = out.bytes.data();
+    if (out.shape.empty()) {
+      if (!store_element(out.type, *data, cursor)) ctx.fail("array element does not fit its dtype");
+    } else {
+      flatten_into(*data, out.shape, 0, out.type, cursor, ctx);
+    }
+  } else if (mode == "array_hex_meta" || mode == "array_b64_meta") {
+    if (!data->is_string()) ctx.mismatch("a string of array bytes", *data);
+    try {
+      out.bytes = mode == "array_hex_meta" ? hex_decode(data->as_string()) : base64_decode(data->as_string());
+    } catch (const error& e) {
+      ctx.fail(e.reason());
+    }
+    if (out.bytes.size() != n * item)
+      ctx.fail("array data holds " + std::to_string(out.bytes.size()) + " bytes, shape and dtype need " +
+               std::to_string(n * item));
+    convert_byte_order(out.bytes, out.type, spec->order);
+  } else if (mode == "zero_dim") {
+    if (!out.shape.empty()) ctx.fail("zero_dim array with a non-empty shape");
+    out.bytes.resize(item);
+    if (!store_element(out.type, *data, out.bytes.data())) ctx.fail("array element does not fit its dtype");
+  } else {
+    ctx.fail("unknown array format '" + std::string(fmt) + "'");
+  }
+  return out;
+}
+
+/// A sub-array: item `index` along the first axis.
+inline array_value slice_first_axis(const array_value& a, std::size_t index) {
+  array_value out;
+  out.type = a.type;
+  out.torch = a.torch;
+  out.shape.assign(a.shape.begin() + 1, a.shape.end());
+  const std::size_t bytes = out.size() * itemsize(a.type);
+  auto first = a.bytes.begin() + static_cast<std::ptrdiff_t>(index * bytes);
+  out.bytes.assign(first, first + static_cast<std::ptrdiff_t>(bytes));
+  return out;
+}
+
+}  // namespace zanj::detail

@@ -1,0 +1,120 @@
+// Writing an n-d array: inline in the configured array mode, or as an
+// external .npy member at or above external_array_threshold (FORMAT.md §5, §6).
+#pragma once
+
+#include <complex>
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <zanj/detail/array_elements.hpp>
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/hex_base64.hpp>
+#include <zanj/detail/save_context.hpp>
+#include <zanj/dtype.hpp>
+#include <zanj/half.hpp>
+#include <zanj/npy.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj::detail {
+
+/// A borrowed array: C-order, native (little-endian) bytes.
+struct array_view {
+  dtype type;
+  std::span<const std::size_t> shape;
+  std::span<const std::byte> bytes;
+  bool torch = false;
+
+  std::size_t size() const noexcept {
+    std::size_t n = 1;
+    for (auto d : shape) n *= d;
+    return n;
+  }
+};
+
+/// Nested JSON lists mirroring `shape` (the `data` of array_list_meta).
+inline value nested_list(const array_view& a) {
+  const std::size_t item = itemsize(a.type);
+  auto build = [&](auto& self, std::size_t axis, std::size_t offset) -> value {
+    list out;
+    std::size_t n = a.shape[axis];
+    out.reserve(n);
+    if (axis + 1 == a.shape.size()) {
+      for (std::size_t i = 0; i < n; ++i) out.push_back(element_to_value(a.type, a.bytes.data() + (offset + i) * item));
+    } else {
+      std::size_t stride = 1;
+      for (std::size_t k = axis + 1; k < a.shape.size(); ++k) stride *= a.shape[k];
+      for (std::size_t i = 0; i < n; ++i) out.push_back(self(self, axis + 1, offset + i * stride));
+    }
+    return out;
+  };
+  return build(build, 0, 0);
+}
+
+inline value shape_value(std::span<const std::size_t> shape) {
+  list out;
+  for (auto d : shape) out.emplace_back(static_cast<std::uint64_t>(d));
+  return out;
+}
+
+inline std::string array_format(const array_view& a, std::string_view mode) {
+  return std::string(a.torch ? torch_prefix : numpy_prefix) + ":" + std::string(mode);
+}
+
+/// The dtype string the reference writes: numpy names inline, torch names
+/// ("torch.float32") for tensors written external or zero_dim (FORMAT.md §5.3).
+inline std::string dtype_string(const array_view& a, bool torch_style) {
+  if (a.torch && torch_style) return "torch." + std::string(numpy_name(a.type));
+  return std::string(numpy_name(a.type));
+}
+
+/// Saves an array at the current path. `owned`, if given, holds the bytes
+/// when they are a temporary conversion and is moved into the external member.
+inline value save_array(const array_view& a, save_context& ctx, std::vector<std::byte>* owned = nullptr) {
+  const std::size_t n = a.size();
+  if (a.shape.empty()) {  // 0-d: always zero_dim (FORMAT.md §5.2)
+    return object{{std::string(format_key), array_format(a, "zero_dim")},
+                  {"data", element_to_value(a.type, a.bytes.data())},
+                  {"shape", list{}},
+                  {"dtype", dtype_string(a, true)},
+                  {"n_elements", 1}};
+  }
+  if (ctx.may_externalize() && n >= ctx.opts.external_array_threshold) {
+    external_member m;
+    m.name = ctx.claim_member("npy");
+    m.path = ctx.path.to_value();
+    m.kind = external_kind::npy;
+    m.head = npy::format_header(a.type, a.shape);
+    if (owned) {
+      m.owned_body = std::move(*owned);
+      m.body = m.owned_body;
+    } else {
+      m.body = a.bytes;
+    }
+    m.length = a.shape[0];
+    value ref = object{{std::string(format_key), array_format(a, "external")},
+                       {std::string(ref_key), m.name},
+                       {"shape", shape_value(a.shape)},
+                       {"dtype", dtype_string(a, true)},
+                       {"n_elements", static_cast<std::uint64_t>(n)}};
+    ctx.externals.push_back(std::move(m));
+    return ref;
+  }
+  value data;
+  std::string_view mode = to_string(ctx.opts.internal_array_mode);
+  switch (ctx.opts.internal_array_mode) {
+    case array_mode::list: return nested_list(a);
+    case array_mode::array_list_meta: data = nested_list(a); break;
+    case array_mode::array_hex_meta: data = hex_encode(a.bytes); break;
+    case array_mode::array_b64_meta: data = base64_encode(a.bytes); break;
+  }
+  return object{{std::string(format_key), array_format(a, mode)},
+                {"data", std::move(data)},
+                {"shape", shape_value(a.shape)},
+                {"dtype", dtype_string(a, false)},
+                {"n_elements", static_cast<std::uint64_t>(n)}};
+}
+
+}  // namespace zanj::detail

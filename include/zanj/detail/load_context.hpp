@@ -1,0 +1,102 @@
+// State of one read: the archive, the current object path, and the loading
+// of external members on demand (only the members a value needs are read).
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/object_path.hpp>
+#include <zanj/detail/zip_reader.hpp>
+#include <zanj/error.hpp>
+#include <zanj/json.hpp>
+#include <zanj/npy.hpp>
+#include <zanj/options.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj::detail {
+
+class load_context {
+ public:
+  /// `archive` may be null when loading from a value held in memory, in which
+  /// case every external must already carry its payload under "data".
+  load_context(const zip_reader* archive, std::filesystem::path file, const zanj::options& o)
+      : opts(o), file(std::move(file)), archive_(archive) {}
+
+  const zanj::options& opts;
+  std::filesystem::path file;
+  object_path path;
+
+  /// Throws zanj::error located at the current path.
+  [[noreturn]] void fail(std::string reason, std::string member = {}) const {
+    throw error(std::move(reason), file, path.pointer(), std::move(member));
+  }
+
+  /// "expected <what>, found <kind of node>".
+  [[noreturn]] void mismatch(std::string_view expected, const value& node) const {
+    fail("expected " + std::string(expected) + ", found " + describe(node));
+  }
+
+  static std::string describe(const value& node) {
+    if (auto fmt = format_of(node); !fmt.empty()) return "'" + std::string(fmt) + "' object";
+    if (node.is_array()) return "array of " + std::string(numpy_name(node.as_array().type));
+    return std::string(kind_name(node.kind()));
+  }
+
+  /// True for a reference object left in the tree for an external member.
+  static bool is_external_ref(const value& node) {
+    auto fmt = format_of(node);
+    return fmt.ends_with(external_suffix);
+  }
+
+  /// The payload of an external reference: the array of a .npy member, the
+  /// list of lines of a .jsonl member. A payload already present under "data"
+  /// (a tree resolved elsewhere) is used as is.
+  value load_external(const value& ref) const {
+    if (auto* data = ref.find("data")) return *data;
+    auto* name = ref.find(ref_key);
+    if (!name || !name->is_string()) fail("external reference without a '$ref' member name");
+    const std::string& member = name->as_string();
+    if (!archive_) fail("external reference '" + member + "' outside an archive", member);
+    const zip_entry* entry = archive_->find(member);
+    if (!entry) fail("missing member", member);
+    try {
+      auto bytes = archive_->read(*entry);
+      if (member.ends_with(".npy")) return npy::read(bytes);
+      if (member.ends_with(".jsonl")) return parse_jsonl(bytes);
+    } catch (const error& e) {
+      throw e.with_context(file, path.pointer(), member);
+    }
+    fail("external member of unknown type (neither .npy nor .jsonl)", member);
+  }
+
+  /// One JSON value per line; a missing final newline and "\r\n" are fine, a
+  /// blank line is not (the reference reader fails on it too).
+  static list parse_jsonl(std::span<const std::byte> bytes) {
+    std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    list items;
+    std::size_t line_number = 0;
+    while (!text.empty()) {
+      ++line_number;
+      std::size_t end = text.find('\n');
+      std::string_view line = text.substr(0, end);
+      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+      if (line.ends_with('\r')) line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos)
+        throw error("blank line " + std::to_string(line_number) + " in jsonl member");
+      try {
+        items.push_back(json::parse(line));
+      } catch (const error& e) {
+        throw error("line " + std::to_string(line_number) + ": " + e.reason());
+      }
+    }
+    return items;
+  }
+
+ private:
+  const zip_reader* archive_;
+};
+
+}  // namespace zanj::detail

@@ -1,0 +1,97 @@
+// State of one save: options, the current object path, and the external
+// members registered so far (written after the JSON document).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <zanj/detail/object_path.hpp>
+#include <zanj/error.hpp>
+#include <zanj/options.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj::detail {
+
+enum class external_kind { npy, jsonl };
+
+/// One .npy or .jsonl member waiting to be written. Array data is borrowed
+/// from the caller's object (which outlives the save), so a large array is
+/// never copied on its way to the file.
+struct external_member {
+  std::string name;
+  value path;  // externals_info "path"
+  external_kind kind = external_kind::npy;
+  std::string head;                  // npy header, or the whole jsonl text
+  std::span<const std::byte> body;   // npy data, C order, little-endian
+  std::vector<std::byte> owned_body; // used when the data had to be converted
+  std::uint64_t length = 0;          // externals_info "len(data)"
+  std::optional<value> first_item;   // externals_info "data[0]" (jsonl)
+};
+
+class save_context {
+ public:
+  save_context(const zanj::options& o, std::filesystem::path f) : opts(o), file(std::move(f)) {}
+
+  const zanj::options& opts;
+  std::filesystem::path file;
+  object_path path;
+  std::vector<external_member> externals;
+
+  /// Whether a value at the current path may go external: never the root,
+  /// which the reference cannot read back (FORMAT.md §14.5).
+  bool may_externalize() const noexcept { return !path.empty(); }
+
+  /// Reserves the member name for the current path; rejects a name taken
+  /// twice or one that is a '/'-ancestor of another (the reference reader
+  /// could not tell them apart).
+  std::string claim_member(std::string_view extension) {
+    std::string stem = path.member_stem();
+    auto conflict = [&](const std::string& other) {
+      fail("member name '" + stem + "." + std::string(extension) + "' collides with member '" + other +
+           "' (same object path or one inside the other)");
+    };
+    if (stems_.count(stem)) conflict(stem);
+    // A stored stem below this one ("x/..." when claiming "x")?
+    auto below = stems_.lower_bound(stem + '/');
+    if (below != stems_.end() && below->compare(0, stem.size() + 1, stem + '/') == 0) conflict(*below);
+    // A stored stem above this one ("x" when claiming "x/y")?
+    for (std::size_t slash = stem.find('/'); slash != std::string::npos; slash = stem.find('/', slash + 1))
+      if (stems_.count(stem.substr(0, slash))) conflict(stem.substr(0, slash));
+    stems_.insert(stem);
+    return stem + "." + std::string(extension);
+  }
+
+  /// Throws zanj::error located at the current path.
+  [[noreturn]] void fail(std::string reason, std::string member = {}) const {
+    throw error(std::move(reason), file, path.pointer(), std::move(member));
+  }
+
+  /// Externals registered so far; `rollback` drops those registered later,
+  /// so a value replaced under error_mode warn/ignore leaves no orphan member.
+  std::size_t checkpoint() const noexcept { return externals.size(); }
+  void rollback(std::size_t mark) {
+    while (externals.size() > mark) {
+      auto& name = externals.back().name;
+      stems_.erase(name.substr(0, name.rfind('.')));
+      externals.pop_back();
+    }
+  }
+
+  void warn(std::string_view message) const {
+    if (opts.on_warning)
+      opts.on_warning(message);
+    else
+      std::cerr << message << '\n';
+  }
+
+ private:
+  std::set<std::string> stems_;
+};
+
+}  // namespace zanj::detail

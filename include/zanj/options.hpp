@@ -1,0 +1,65 @@
+// zanj::options: what the Python `ZANJ(...)` constructor takes.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <zanj/value.hpp>
+
+namespace zanj {
+
+/// What a save does when a value cannot be serialized (FORMAT.md §11).
+enum class error_mode {
+  except,  ///< throw zanj::error (the default)
+  warn,    ///< report through options::on_warning, store a description string instead
+  ignore,  ///< store a description string instead, silently
+};
+
+/// How arrays below `external_array_threshold` are written inline (FORMAT.md §5.2).
+enum class array_mode {
+  array_list_meta,  ///< {"__muutils_format__": "numpy.ndarray:array_list_meta", "data": nested lists, ...}
+  list,             ///< bare nested lists: no dtype, Python reads lists back
+  array_hex_meta,   ///< hex of the raw little-endian bytes
+  array_b64_meta,   ///< base64 of the raw little-endian bytes
+};
+
+/// Settings of a save or read. Defaults match the Python reference.
+struct options {
+  /// Arrays with at least this many elements go to their own .npy member.
+  std::size_t external_array_threshold = 256;
+  /// Lists and tuples with at least this many items go to their own .jsonl member.
+  std::size_t external_list_threshold = 256;
+  /// Deflate members (zip method 8); false stores them (method 0).
+  bool compress = true;
+  /// zlib level 0..9, or -1 for zlib's default (what the reference uses).
+  int compress_level = -1;
+  zanj::error_mode error_mode = error_mode::except;
+  array_mode internal_array_mode = array_mode::array_list_meta;
+  /// Free-form settings for custom traits; stored in the metadata.
+  object custom_settings;
+  /// Receives warnings in error_mode::warn; when empty they go to std::cerr.
+  std::function<void(std::string_view)> on_warning;
+};
+
+constexpr std::string_view to_string(error_mode m) noexcept {
+  switch (m) {
+    case error_mode::except: return "except";
+    case error_mode::warn: return "warn";
+    case error_mode::ignore: return "ignore";
+  }
+  return "";
+}
+
+constexpr std::string_view to_string(array_mode m) noexcept {
+  switch (m) {
+    case array_mode::array_list_meta: return "array_list_meta";
+    case array_mode::list: return "list";
+    case array_mode::array_hex_meta: return "array_hex_meta";
+    case array_mode::array_b64_meta: return "array_b64_meta";
+  }
+  return "";
+}
+
+}  // namespace zanj

@@ -1,0 +1,58 @@
+// zanj::read: load a .zanj file into a C++ type.
+#pragma once
+
+#include <concepts>
+#include <filesystem>
+#include <string>
+
+#include <zanj/codec/dispatch.hpp>
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/zip_reader.hpp>
+#include <zanj/error.hpp>
+#include <zanj/json.hpp>
+#include <zanj/options.hpp>
+
+namespace zanj {
+
+namespace detail {
+
+/// Parses one JSON member of the archive.
+inline value read_json_member(const zip_reader& zip, std::string_view name, const std::filesystem::path& file) {
+  const zip_entry* entry = zip.find(name);
+  if (!entry) throw error("not a zanj archive: no member '" + std::string(name) + "'", file, "", std::string(name));
+  try {
+    auto bytes = zip.read(*entry);
+    return json::parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  } catch (const error& e) {
+    throw e.with_context(file, "", std::string(name));
+  }
+}
+
+}  // namespace detail
+
+/// Reads `path` into a T. Every form the Python reference writes for a value
+/// is accepted (a plain list or an array object or an external member for a
+/// vector, a dict or a dataclass object for a struct...). `zanj::read<zanj::value>`
+/// returns the whole document with every external resolved.
+template <class T>
+  requires(std::default_initializable<T> || detail::has_traits_load<T>)
+T read(const std::filesystem::path& path, const options& opts = {}) {
+  detail::zip_reader zip(path);
+  value document = detail::read_json_member(zip, detail::main_member, path);
+  detail::load_context ctx(&zip, path, opts);
+  if constexpr (detail::family_of<T>() == detail::family::custom && !std::default_initializable<T>) {
+    return detail::codec<T>::make(document, ctx);
+  } else {
+    T out{};
+    detail::load_value(document, ctx, out);
+    return out;
+  }
+}
+
+/// Reads the metadata member (__zanj_meta__.json) of a file.
+inline value read_meta(const std::filesystem::path& path) {
+  detail::zip_reader zip(path);
+  return detail::read_json_member(zip, detail::meta_member, path);
+}
+
+}  // namespace zanj
