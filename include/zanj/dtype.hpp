@@ -142,3 +142,165 @@ template <array_element T>
 inline constexpr dtype dtype_v = *detail::dtype_of_impl<T>();
 
 }  // namespace zanj
+
+// ---------------------------------------------------------------------------
+// Parsing and formatting of dtype strings.
+
+namespace zanj {
+namespace detail {
+
+struct dtype_name {
+  std::string_view name;
+  dtype type;
+};
+
+// Every name the reference writes or its torch reader accepts (FORMAT.md
+// §5.3), plus torch's aliases (`torch.float`, `torch.long`, ...) so that any
+// `str(torch.dtype)` is understood.
+inline constexpr dtype_name dtype_names[] = {
+    {"bool", dtype::bool_},
+    {"bool_", dtype::bool_},
+    {"int8", dtype::int8},
+    {"int16", dtype::int16},
+    {"int32", dtype::int32},
+    {"int64", dtype::int64},
+    {"longlong", dtype::int64},
+    {"uint8", dtype::uint8},
+    {"uint16", dtype::uint16},
+    {"uint32", dtype::uint32},
+    {"uint64", dtype::uint64},
+    {"float16", dtype::float16},
+    {"bfloat16", dtype::bfloat16},
+    {"float32", dtype::float32},
+    {"float64", dtype::float64},
+    {"complex64", dtype::complex64},
+    {"complex128", dtype::complex128},
+    {"torch.bool", dtype::bool_},
+    {"torch.int8", dtype::int8},
+    {"torch.int16", dtype::int16},
+    {"torch.short", dtype::int16},
+    {"torch.int32", dtype::int32},
+    {"torch.int", dtype::int32},
+    {"torch.int64", dtype::int64},
+    {"torch.long", dtype::int64},
+    {"torch.uint8", dtype::uint8},
+    {"torch.uint16", dtype::uint16},
+    {"torch.uint32", dtype::uint32},
+    {"torch.uint64", dtype::uint64},
+    {"torch.float16", dtype::float16},
+    {"torch.half", dtype::float16},
+    {"torch.bfloat16", dtype::bfloat16},
+    {"torch.float32", dtype::float32},
+    {"torch.float", dtype::float32},
+    {"torch.float64", dtype::float64},
+    {"torch.double", dtype::float64},
+    {"torch.complex64", dtype::complex64},
+    {"torch.cfloat", dtype::complex64},
+    {"torch.complex128", dtype::complex128},
+    {"torch.cdouble", dtype::complex128},
+    // str() of Python's builtin types, which numpy maps to these dtypes.
+    {"<class 'bool'>", dtype::bool_},
+    {"<class 'int'>", dtype::int64},
+    {"<class 'float'>", dtype::float64},
+    {"<class 'complex'>", dtype::complex128},
+};
+
+inline std::optional<dtype> dtype_from_name(std::string_view text) noexcept {
+  // str() of a numpy scalar type: "<class 'numpy.float32'>".
+  constexpr std::string_view class_prefix = "<class 'numpy.", class_suffix = "'>";
+  if (text.starts_with(class_prefix) && text.ends_with(class_suffix) &&
+      text.size() > class_prefix.size() + class_suffix.size()) {
+    auto inner = text.substr(class_prefix.size(), text.size() - class_prefix.size() - class_suffix.size());
+    if (inner.starts_with("torch.") || inner.starts_with("<")) return std::nullopt;
+    return dtype_from_name(inner);
+  }
+  for (const auto& entry : dtype_names)
+    if (entry.name == text) return entry.type;
+  return std::nullopt;
+}
+
+// An npy descr: optional byte order (`<`, `>`, `|`, `=`), a kind letter and
+// the item size in bytes ("<f4", "|b1", "i8"). Anything else (strings,
+// objects, datetimes, long double, structured types) gives nullopt.
+inline std::optional<dtype_spec> dtype_from_descr(std::string_view text) noexcept {
+  std::endian order = std::endian::little;
+  if (!text.empty() && (text[0] == '<' || text[0] == '>' || text[0] == '|' || text[0] == '=')) {
+    // '|' and '=' name the writer's native order; every writer of these
+    // files (numpy, torch on x86/ARM) is little-endian.
+    if (text[0] == '>') order = std::endian::big;
+    text.remove_prefix(1);
+  }
+  if (text == "?") return dtype_spec{dtype::bool_, std::endian::little};
+  if (text.size() < 2) return std::nullopt;
+  const char kind = text[0];
+  const std::string_view size = text.substr(1);
+  std::optional<dtype> type;
+  switch (kind) {
+    case 'b':
+      if (size == "1") type = dtype::bool_;
+      break;
+    case 'i':
+      if (size == "1") type = dtype::int8;
+      else if (size == "2") type = dtype::int16;
+      else if (size == "4") type = dtype::int32;
+      else if (size == "8") type = dtype::int64;
+      break;
+    case 'u':
+      if (size == "1") type = dtype::uint8;
+      else if (size == "2") type = dtype::uint16;
+      else if (size == "4") type = dtype::uint32;
+      else if (size == "8") type = dtype::uint64;
+      break;
+    case 'f':
+      if (size == "2") type = dtype::float16;
+      else if (size == "4") type = dtype::float32;
+      else if (size == "8") type = dtype::float64;
+      break;
+    case 'c':
+      if (size == "8") type = dtype::complex64;
+      else if (size == "16") type = dtype::complex128;
+      break;
+    default: break;
+  }
+  if (!type) return std::nullopt;
+  // Byte order is meaningless for one-byte items; normalise it so that
+  // "|u1", "<u1" and ">u1" compare equal.
+  if (itemsize(*type) == 1) order = std::endian::little;
+  return dtype_spec{*type, order};
+}
+
+}  // namespace detail
+
+inline std::optional<dtype_spec> parse_dtype(std::string_view text) noexcept {
+  if (auto type = detail::dtype_from_name(text)) return dtype_spec{*type, std::endian::little};
+  return detail::dtype_from_descr(text);
+}
+
+inline std::string npy_descr(dtype t, std::endian order) {
+  char kind = 'u';
+  switch (t) {
+    case dtype::bool_: kind = 'b'; break;
+    case dtype::int8:
+    case dtype::int16:
+    case dtype::int32:
+    case dtype::int64: kind = 'i'; break;
+    case dtype::uint8:
+    case dtype::uint16:
+    case dtype::uint32:
+    case dtype::uint64:
+    case dtype::bfloat16: kind = 'u'; break;  // numpy has no bfloat16: raw bits
+    case dtype::float16:
+    case dtype::float32:
+    case dtype::float64: kind = 'f'; break;
+    case dtype::complex64:
+    case dtype::complex128: kind = 'c'; break;
+  }
+  const std::size_t size = itemsize(t);
+  std::string descr;
+  descr += size == 1 ? '|' : order == std::endian::big ? '>' : '<';
+  descr += kind;
+  descr += std::to_string(size);
+  return descr;
+}
+
+}  // namespace zanj

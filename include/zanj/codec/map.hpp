@@ -36,7 +36,8 @@ struct codec<T, family::map> {
       k = s == "True";
       return true;
     } else {
-      using integer = std::conditional_t<std::is_enum_v<key_type>, std::underlying_type_t<key_type>, key_type>;
+      using integer = typename std::conditional_t<std::is_enum_v<key_type>, std::underlying_type<key_type>,
+                                                  std::type_identity<key_type>>::type;
       integer i{};
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
       if (ec != std::errc{} || end != s.data() + s.size()) return false;

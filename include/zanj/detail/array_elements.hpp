@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -53,6 +54,18 @@ inline value element_to_value(dtype t, const std::byte* p) {
 /// Converts a scalar of one arithmetic type to another, refusing any change
 /// of value except float rounding: integers must be in range, floats may not
 /// become integers, bools stay bools.
+/// Whether integer `from` is representable in integer type To (any width or
+/// signedness, char types included, which std::in_range refuses).
+template <class To, class From>
+constexpr bool fits_integer(From from) noexcept {
+  if constexpr (std::is_signed_v<From>) {
+    if (from < 0) return std::is_signed_v<To> && static_cast<std::int64_t>(from) >= static_cast<std::int64_t>(std::numeric_limits<To>::min());
+    return static_cast<std::uint64_t>(from) <= static_cast<std::uint64_t>(std::numeric_limits<To>::max());
+  } else {
+    return static_cast<std::uint64_t>(from) <= static_cast<std::uint64_t>(std::numeric_limits<To>::max());
+  }
+}
+
 template <class To, class From>
 bool convert_scalar(From from, To& to) {
   if constexpr (std::is_same_v<To, bool> || std::is_same_v<From, bool>) {
@@ -64,7 +77,7 @@ bool convert_scalar(From from, To& to) {
     }
   } else if constexpr (std::is_integral_v<To>) {
     if constexpr (std::is_integral_v<From>) {
-      if (!std::in_range<To>(from)) return false;
+      if (!fits_integer<To>(from)) return false;
       to = static_cast<To>(from);
       return true;
     } else {

@@ -47,24 +47,17 @@ class save_context {
   /// which the reference cannot read back (FORMAT.md §14.5).
   bool may_externalize() const noexcept { return !path.empty(); }
 
-  /// Reserves the member name for the current path; rejects a name taken
-  /// twice or one that is a '/'-ancestor of another (the reference reader
-  /// could not tell them apart).
+  /// Reserves the member name for the current path. Only an exact repeat is
+  /// refused (a key containing '/' can collide with a nested path); a member
+  /// below another one is fine, as "L/3.npy" inside the external list
+  /// "L.jsonl" is for the reference, whose reader follows externals_info
+  /// paths and never parses member names.
   std::string claim_member(std::string_view extension) {
-    std::string stem = path.member_stem();
-    auto conflict = [&](const std::string& other) {
-      fail("member name '" + stem + "." + std::string(extension) + "' collides with member '" + other +
-           "' (same object path or one inside the other)");
-    };
-    if (stems_.count(stem)) conflict(stem);
-    // A stored stem below this one ("x/..." when claiming "x")?
-    auto below = stems_.lower_bound(stem + '/');
-    if (below != stems_.end() && below->compare(0, stem.size() + 1, stem + '/') == 0) conflict(*below);
-    // A stored stem above this one ("x" when claiming "x/y")?
-    for (std::size_t slash = stem.find('/'); slash != std::string::npos; slash = stem.find('/', slash + 1))
-      if (stems_.count(stem.substr(0, slash))) conflict(stem.substr(0, slash));
-    stems_.insert(stem);
-    return stem + "." + std::string(extension);
+    std::string name = path.member_stem() + "." + std::string(extension);
+    if (!names_.insert(name).second)
+      fail("two values would both be stored as member '" + name + "' (a key containing '/' repeats a nested path)",
+           name);
+    return name;
   }
 
   /// Throws zanj::error located at the current path.
@@ -77,8 +70,7 @@ class save_context {
   std::size_t checkpoint() const noexcept { return externals.size(); }
   void rollback(std::size_t mark) {
     while (externals.size() > mark) {
-      auto& name = externals.back().name;
-      stems_.erase(name.substr(0, name.rfind('.')));
+      names_.erase(externals.back().name);
       externals.pop_back();
     }
   }
@@ -91,7 +83,7 @@ class save_context {
   }
 
  private:
-  std::set<std::string> stems_;
+  std::set<std::string> names_;
 };
 
 }  // namespace zanj::detail

@@ -1,0 +1,301 @@
+// Reads zip archives through a read-only memory mapping. Every header field
+// is checked against the file size before it is used, so a corrupt or hostile
+// archive yields zanj::error, never an out-of-bounds read or a huge allocation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/iostreams/device/mapped_file.hpp>
+
+#include "zanj/detail/deflate.hpp"
+#include "zanj/detail/zip_common.hpp"
+#include "zanj/error.hpp"
+
+namespace zanj::detail {
+
+class zip_reader {
+ public:
+  /// Opens and indexes `file`; validates the central directory and every local header.
+  explicit zip_reader(std::filesystem::path file) : path_(std::move(file)) {
+    map_file();
+    const directory_location dir = locate_central_directory();
+    parse_central_directory(dir);
+    for (zip_entry& entry : entries_) locate_payload(entry, dir.offset);
+  }
+
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+  /// All members, in central directory order.
+  const std::vector<zip_entry>& entries() const noexcept { return entries_; }
+
+  /// The member called `name`, or nullptr.
+  const zip_entry* find(std::string_view name) const noexcept {
+    const auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &entries_[it->second];
+  }
+
+  /// The stored (possibly compressed) payload bytes, inside the mapping.
+  std::span<const std::byte> raw(const zip_entry& entry) const {
+    // Also guards against an entry that came from another reader.
+    if (entry.data_offset > size_ || entry.compressed_size > size_ - entry.data_offset)
+      fail("member data lies outside the file", entry.name);
+    return {bytes() + entry.data_offset, static_cast<std::size_t>(entry.compressed_size)};
+  }
+
+  /// The member's content, inflated if needed; size and CRC-32 are verified.
+  std::vector<std::byte> read(const zip_entry& entry) const {
+    check_readable(entry);  // before allocating what the header claims
+    std::vector<std::byte> content(static_cast<std::size_t>(entry.uncompressed_size));
+    read_into(entry, content);
+    return content;
+  }
+
+  /// Like read(), into `dest`, which must hold exactly uncompressed_size bytes.
+  void read_into(const zip_entry& entry, std::span<std::byte> dest) const {
+    check_readable(entry);
+    if (dest.size() != entry.uncompressed_size)
+      fail("destination holds " + std::to_string(dest.size()) + " bytes, member has " +
+               std::to_string(entry.uncompressed_size),
+           entry.name);
+    const std::span<const std::byte> payload = raw(entry);
+    if (entry.method == static_cast<std::uint16_t>(zip_method::stored)) {
+      if (!dest.empty()) std::memcpy(dest.data(), payload.data(), dest.size());
+    } else {
+      try {
+        inflate_into(payload, dest);
+      } catch (const error& e) {
+        throw e.with_context(path_, {}, entry.name);
+      }
+    }
+    const std::uint32_t crc = crc32_update(0, dest);
+    if (crc != entry.crc32)
+      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+  }
+
+ private:
+  struct directory_location {
+    std::uint64_t offset = 0, size = 0, entry_count = 0;
+    std::uint64_t end_limit = 0;  // where the records after the central directory begin
+  };
+
+  // Heterogeneous lookup: find(string_view) without building a std::string.
+  struct name_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+
+  [[noreturn]] void fail(std::string reason, std::string member = {}) const {
+    throw error(std::move(reason), path_, {}, std::move(member));
+  }
+
+  static std::string hex32(std::uint32_t v) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string s(8, '0');
+    for (int i = 7; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = digits[v & 0xF];
+    return s;
+  }
+
+  const std::byte* bytes() const noexcept { return reinterpret_cast<const std::byte*>(map_.data()); }
+
+  void map_file() {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path_, ec);
+    if (ec) fail("cannot open: " + ec.message());
+    if (!std::filesystem::is_regular_file(status)) fail("cannot open: not a regular file");
+    const std::uintmax_t size = std::filesystem::file_size(path_, ec);
+    if (ec) fail("cannot open: " + ec.message());
+    if (size < zip_eocd_size) fail("not a zip archive (file is only " + std::to_string(size) + " bytes)");
+    try {
+      map_.open(path_.string());
+    } catch (const std::exception& e) {
+      fail(std::string("cannot map file: ") + e.what());
+    }
+    if (!map_.is_open()) fail("cannot map file");
+    size_ = map_.size();
+    if (size_ < zip_eocd_size) fail("not a zip archive (file shrank while opening)");
+  }
+
+  directory_location locate_central_directory() const {
+    // The end-of-central-directory record sits at the very end, after a comment
+    // of up to 64 KiB; its comment length must reach exactly to the end.
+    const std::uint64_t last = size_ - zip_eocd_size;
+    const std::uint64_t first = last > zip_max_comment_size ? last - zip_max_comment_size : 0;
+    std::uint64_t eocd = 0;
+    bool found = false;
+    for (std::uint64_t pos = last + 1; pos-- > first;) {
+      const std::byte* p = bytes() + pos;
+      if (load_le32(p) == zip_eocd_signature && pos + zip_eocd_size + load_le16(p + 20) == size_) {
+        eocd = pos;
+        found = true;
+        break;
+      }
+    }
+    if (!found) fail("not a zip archive (no end of central directory record)");
+
+    const std::byte* e = bytes() + eocd;
+    directory_location dir;
+    const std::uint16_t disk = load_le16(e + 4), directory_disk = load_le16(e + 6);
+    const std::uint16_t disk_entries = load_le16(e + 8);
+    dir.entry_count = load_le16(e + 10);
+    dir.size = load_le32(e + 12);
+    dir.offset = load_le32(e + 16);
+    dir.end_limit = eocd;
+
+    const bool has_locator =
+        eocd >= zip64_locator_size && load_le32(bytes() + eocd - zip64_locator_size) == zip64_locator_signature;
+    if (has_locator) {
+      const std::byte* loc = bytes() + eocd - zip64_locator_size;
+      const std::uint32_t record_disk = load_le32(loc + 4), disk_count = load_le32(loc + 16);
+      const std::uint64_t record = load_le64(loc + 8);
+      if (record_disk != 0 || disk_count > 1) fail("multi-disk archives are not supported");
+      const std::uint64_t locator_pos = eocd - zip64_locator_size;
+      if (record > locator_pos || locator_pos - record < zip64_eocd_size)
+        fail("Zip64 end of central directory record lies outside the file");
+      const std::byte* r = bytes() + record;
+      if (load_le32(r) != zip64_eocd_signature) fail("bad Zip64 end of central directory signature");
+      if (load_le32(r + 16) != 0 || load_le32(r + 20) != 0) fail("multi-disk archives are not supported");
+      if (load_le64(r + 24) != load_le64(r + 32)) fail("multi-disk archives are not supported");
+      dir.entry_count = load_le64(r + 32);
+      dir.size = load_le64(r + 40);
+      dir.offset = load_le64(r + 48);
+      dir.end_limit = record;
+    } else if (disk != 0 || directory_disk != 0 || disk_entries != dir.entry_count) {
+      fail("multi-disk archives are not supported");
+    }
+
+    if (dir.size > dir.end_limit || dir.offset > dir.end_limit - dir.size)
+      fail("central directory (offset " + std::to_string(dir.offset) + ", size " + std::to_string(dir.size) +
+           ") lies outside the file");
+    if (dir.entry_count > dir.size / zip_central_header_size)
+      fail("central directory too small for " + std::to_string(dir.entry_count) + " entries");
+    return dir;
+  }
+
+  void parse_central_directory(const directory_location& dir) {
+    entries_.reserve(static_cast<std::size_t>(dir.entry_count));  // bounded by the size check above
+    index_.reserve(static_cast<std::size_t>(dir.entry_count));
+    const std::uint64_t end = dir.offset + dir.size;
+    std::uint64_t pos = dir.offset;
+    for (std::uint64_t i = 0; i < dir.entry_count; ++i) {
+      if (end - pos < zip_central_header_size) fail("central directory truncated at entry " + std::to_string(i));
+      const std::byte* h = bytes() + pos;
+      if (load_le32(h) != zip_central_header_signature)
+        fail("bad central directory signature at entry " + std::to_string(i));
+      const std::size_t name_size = load_le16(h + 28), extra_size = load_le16(h + 30),
+                        comment_size = load_le16(h + 32);
+      if (end - pos - zip_central_header_size < name_size + extra_size + comment_size)
+        fail("central directory entry " + std::to_string(i) + " overruns the directory");
+
+      zip_entry entry;
+      entry.name.assign(reinterpret_cast<const char*>(h + zip_central_header_size), name_size);
+      entry.flags = load_le16(h + 8);
+      entry.method = load_le16(h + 10);
+      entry.dos_time = load_le16(h + 12);
+      entry.dos_date = load_le16(h + 14);
+      entry.crc32 = load_le32(h + 16);
+      entry.compressed_size = load_le32(h + 20);
+      entry.uncompressed_size = load_le32(h + 24);
+      entry.local_header_offset = load_le32(h + 42);
+      std::uint32_t start_disk = load_le16(h + 34);
+      apply_zip64_extra(entry, start_disk,
+                        std::span<const std::byte>(h + zip_central_header_size + name_size, extra_size));
+
+      if (start_disk != 0) fail("multi-disk archives are not supported", entry.name);
+      if (entry.flags & zip_flag_encrypted) fail("encrypted members are not supported", entry.name);
+      if (!index_.emplace(entry.name, entries_.size()).second) fail("duplicate member name", entry.name);
+      entries_.push_back(std::move(entry));
+      pos += zip_central_header_size + name_size + extra_size + comment_size;
+    }
+  }
+
+  // Replaces the 32-bit fields that hold the sentinel by their 64-bit values
+  // from the Zip64 extra, which lists only those fields, in this order.
+  void apply_zip64_extra(zip_entry& entry, std::uint32_t& start_disk, std::span<const std::byte> extra) const {
+    std::size_t pos = 0;
+    while (extra.size() - pos >= 4) {  // a tail shorter than a field header is tolerated as padding
+      const std::uint16_t id = load_le16(extra.data() + pos);
+      const std::size_t size = load_le16(extra.data() + pos + 2);
+      pos += 4;
+      if (size > extra.size() - pos) fail("malformed extra field in central directory", entry.name);
+      if (id == zip64_extra_id) {
+        const std::byte* field = extra.data() + pos;
+        std::size_t used = 0;
+        const auto take = [&](std::size_t width) -> std::uint64_t {
+          if (size - used < width) fail("Zip64 extra field too short", entry.name);
+          const std::uint64_t v = width == 8 ? load_le64(field + used) : load_le32(field + used);
+          used += width;
+          return v;
+        };
+        if (entry.uncompressed_size == zip32_sentinel) entry.uncompressed_size = take(8);
+        if (entry.compressed_size == zip32_sentinel) entry.compressed_size = take(8);
+        if (entry.local_header_offset == zip32_sentinel) entry.local_header_offset = take(8);
+        if (start_disk == zip16_sentinel) start_disk = static_cast<std::uint32_t>(take(4));
+      }
+      pos += size;
+    }
+  }
+
+  // Validates the local header and finds where the payload starts. Its sizes
+  // and CRC are not used: the central directory is authoritative (they are
+  // zero with data descriptors), and its extra may hold a Zip64 field the
+  // central directory lacks, or padding.
+  void locate_payload(zip_entry& entry, std::uint64_t directory_offset) const {
+    const std::uint64_t limit = directory_offset;  // members precede the central directory
+    if (entry.local_header_offset > limit || limit - entry.local_header_offset < zip_local_header_size)
+      fail("local header offset " + std::to_string(entry.local_header_offset) + " lies outside the member area",
+           entry.name);
+    const std::byte* h = bytes() + entry.local_header_offset;
+    if (load_le32(h) != zip_local_header_signature) fail("bad local header signature", entry.name);
+    const std::size_t name_size = load_le16(h + 26), extra_size = load_le16(h + 28);
+    const std::uint64_t after_fixed = entry.local_header_offset + zip_local_header_size;
+    if (limit - after_fixed < name_size + extra_size) fail("local header overruns the member area", entry.name);
+    if (std::string_view(reinterpret_cast<const char*>(h + zip_local_header_size), name_size) != entry.name)
+      fail("local header name differs from the central directory", entry.name);
+    entry.data_offset = after_fixed + name_size + extra_size;
+    if (entry.compressed_size > limit - entry.data_offset)
+      fail("member data (" + std::to_string(entry.compressed_size) + " bytes) extends past the member area",
+           entry.name);
+  }
+
+  // Rejects what cannot be read, and sizes no real stream could have,
+  // before anything is allocated for the content.
+  void check_readable(const zip_entry& entry) const {
+    if (entry.method == static_cast<std::uint16_t>(zip_method::stored)) {
+      if (entry.compressed_size != entry.uncompressed_size)
+        fail("stored member has compressed size " + std::to_string(entry.compressed_size) +
+                 " but uncompressed size " + std::to_string(entry.uncompressed_size),
+             entry.name);
+    } else if (entry.method == static_cast<std::uint16_t>(zip_method::deflated)) {
+      // Deflate expands at most ~1032:1; anything beyond is a lie or a bomb.
+      if (entry.uncompressed_size > entry.compressed_size * 1100 + 65536)
+        fail("declared uncompressed size " + std::to_string(entry.uncompressed_size) +
+                 " is impossible for " + std::to_string(entry.compressed_size) + " bytes of deflate data",
+             entry.name);
+    } else {
+      fail("unsupported compression method " + std::to_string(entry.method) + " (only stored and deflate)",
+           entry.name);
+    }
+    if (entry.uncompressed_size > std::vector<std::byte>().max_size())
+      fail("member too large for memory", entry.name);
+  }
+
+  std::filesystem::path path_;
+  boost::iostreams::mapped_file_source map_;
+  std::uint64_t size_ = 0;
+  std::vector<zip_entry> entries_;
+  std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>> index_;
+};
+
+}  // namespace zanj::detail
