@@ -35,18 +35,11 @@ inline value read_json_member(const zip_reader& zip, std::string_view name, cons
 /// vector, a dict or a dataclass object for a struct...). `zanj::read<zanj::value>`
 /// returns the whole document with every external resolved.
 template <class T>
-  requires(std::default_initializable<T> || detail::has_traits_load<T>)
 T read(const std::filesystem::path& path, const options& opts = {}) {
   detail::zip_reader zip(path);
   value document = detail::read_json_member(zip, detail::main_member, path);
   detail::load_context ctx(&zip, path, opts);
-  if constexpr (detail::family_of<T>() == detail::family::custom && !std::default_initializable<T>) {
-    return detail::codec<T>::make(document, ctx);
-  } else {
-    T out{};
-    detail::load_value(document, ctx, out);
-    return out;
-  }
+  return detail::load_new<T>(document, ctx);
 }
 
 /// Reads the metadata member (__zanj_meta__.json) of a file.

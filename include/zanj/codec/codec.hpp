@@ -78,4 +78,9 @@ value save_value(const T& v, save_context& ctx);
 template <class T>
 void load_value(const value& node, load_context& ctx, T& out);
 
+/// Loads a new T at the current path; T need not be default-constructible
+/// when its zanj_traits has a load.
+template <class T>
+T load_new(const value& node, load_context& ctx);
+
 }  // namespace zanj::detail

@@ -13,7 +13,10 @@ struct codec<T, family::custom> {
   static value save(const T& v, save_context& ctx)
     requires has_traits_save<T>
   {
-    return save_value(zanj_traits<T>::save(v), ctx);
+    // The saved form may be a temporary whose arrays become external members
+    // written only after the document: the context keeps it alive until then.
+    auto& saved = ctx.keep_alive(zanj_traits<T>::save(v));
+    return save_value(saved, ctx);
   }
 
   static void load(const value& node, load_context& ctx, T& out)

@@ -45,17 +45,35 @@ value save_value(const T& v, save_context& ctx) {
   }
 }
 
-template <class T>
-void load_value(const value& node, load_context& ctx, T& out) {
-  static_assert(loadable<T>, "zanj: this type cannot be read (its zanj_traits has no load)");
+/// Runs a load step, giving foreign exceptions (from user traits) the path.
+template <class F>
+decltype(auto) located(load_context& ctx, F&& step) {
   try {
-    codec<T>::load(node, ctx, out);
+    return step();
   } catch (const error&) {
     throw;
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {
     ctx.fail(e.what());
+  }
+}
+
+template <class T>
+void load_value(const value& node, load_context& ctx, T& out) {
+  static_assert(loadable<T>, "zanj: this type cannot be read (its zanj_traits has no load)");
+  located(ctx, [&] { codec<T>::load(node, ctx, out); });
+}
+
+template <class T>
+T load_new(const value& node, load_context& ctx) {
+  if constexpr (family_of<T>() == family::custom) {
+    static_assert(has_traits_load<T>, "zanj: this type cannot be read (its zanj_traits has no load)");
+    return located(ctx, [&] { return codec<T>::make(node, ctx); });
+  } else {
+    T out{};
+    load_value(node, ctx, out);
+    return out;
   }
 }
 

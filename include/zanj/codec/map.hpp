@@ -67,9 +67,7 @@ struct codec<T, family::map> {
       path_guard g(ctx, key);
       key_type k{};
       if (!key_from_string(key, k)) ctx.fail("object key '" + key + "' is not a valid " + key_kind());
-      mapped_type mapped{};
-      load_value(v, ctx, mapped);
-      out.insert_or_assign(std::move(k), std::move(mapped));
+      out.insert_or_assign(std::move(k), load_new<mapped_type>(v, ctx));
     }
   }
 

@@ -16,8 +16,7 @@ struct codec<T, family::optional> {
       out.reset();
       return;
     }
-    if (!out) out.emplace();
-    load_value(node, ctx, *out);
+    out.emplace(load_new<inner>(node, ctx));
   }
 };
 

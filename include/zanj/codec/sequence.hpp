@@ -64,9 +64,7 @@ struct codec<T, family::sequence> {
       out.clear();
       for (std::size_t i = 0; i < items.size(); ++i) {
         path_guard g(ctx, i);
-        element e{};
-        load_value(items[i], ctx, e);
-        out.push_back(std::move(e));
+        out.push_back(load_new<element>(items[i], ctx));
       }
     }
   }

@@ -30,9 +30,7 @@ struct codec<T, family::set> {
     out.clear();
     for (std::size_t i = 0; i < items.size(); ++i) {
       path_guard g(ctx, i);
-      element e{};
-      load_value(items[i], ctx, e);
-      out.insert(std::move(e));
+      out.insert(load_new<element>(items[i], ctx));
     }
   }
 };

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -60,6 +61,15 @@ class save_context {
     return name;
   }
 
+  /// Keeps a temporary (a zanj_traits save result) alive until the archive is
+  /// written, since external members borrow its array data.
+  template <class U>
+  const std::decay_t<U>& keep_alive(U&& temporary) {
+    auto owned = std::make_shared<std::decay_t<U>>(std::forward<U>(temporary));
+    kept_.push_back(owned);
+    return *owned;
+  }
+
   /// Throws zanj::error located at the current path.
   [[noreturn]] void fail(std::string reason, std::string member = {}) const {
     throw error(std::move(reason), file, path.pointer(), std::move(member));
@@ -84,6 +94,7 @@ class save_context {
 
  private:
   std::set<std::string> names_;
+  std::vector<std::shared_ptr<const void>> kept_;
 };
 
 }  // namespace zanj::detail
