@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -63,9 +65,18 @@ class load_context {
     const zip_entry* entry = archive_->find(member);
     if (!entry) fail("missing member", member);
     try {
-      auto bytes = archive_->read(*entry);
-      if (member.ends_with(".npy")) return npy::read(bytes);
-      if (member.ends_with(".jsonl")) return parse_jsonl(bytes);
+      // Stored members decode straight from the file mapping.
+      auto decode = [&](std::span<const std::byte> bytes) -> std::optional<value> {
+        if (member.ends_with(".npy")) return value(npy::read(bytes));
+        if (member.ends_with(".jsonl")) return value(parse_jsonl(bytes));
+        return std::nullopt;
+      };
+      std::optional<value> payload;
+      if (auto view = archive_->stored_view(*entry))
+        payload = decode(*view);
+      else
+        payload = decode(archive_->read(*entry));
+      if (payload) return std::move(*payload);
     } catch (const error& e) {
       throw e.with_context(file, path.pointer(), member);
     }

@@ -47,8 +47,9 @@ class object_path {
   /// The reference's member stem: elements joined with '/', keys verbatim.
   std::string member_stem() const {
     std::string out;
-    for (auto& e : elements_) {
-      if (!out.empty() || &e != &elements_.front()) out += '/';
+    for (std::size_t i = 0; i < elements_.size(); ++i) {
+      const path_element& e = elements_[i];
+      if (i > 0) out += '/';
       if (auto* key = std::get_if<std::string>(&e))
         out += *key;
       else

@@ -9,6 +9,7 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +61,22 @@ class zip_reader {
     std::vector<std::byte> content(static_cast<std::size_t>(entry.uncompressed_size));
     read_into(entry, content);
     return content;
+  }
+
+  /// The content of a stored (uncompressed) member as a view into the
+  /// mapping, CRC-32 verified: no copy. Empty optional for compressed members.
+  std::optional<std::span<const std::byte>> stored_view(const zip_entry& entry) const {
+    if (entry.method != static_cast<std::uint16_t>(zip_method::stored)) return std::nullopt;
+    check_readable(entry);
+    const std::span<const std::byte> payload = raw(entry);
+    if (payload.size() != entry.uncompressed_size)
+      fail("stored member sizes disagree (" + std::to_string(payload.size()) + " vs " +
+               std::to_string(entry.uncompressed_size) + ")",
+           entry.name);
+    const std::uint32_t crc = crc32_update(0, payload);
+    if (crc != entry.crc32)
+      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+    return payload;
   }
 
   /// Like read(), into `dest`, which must hold exactly uncompressed_size bytes.
