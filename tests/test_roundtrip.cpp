@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <fstream>
 #include <limits>
 #include <list>
 #include <map>
@@ -291,6 +292,20 @@ BOOST_AUTO_TEST_CASE(uncompressed_archives_are_stored_and_aligned) {
   BOOST_REQUIRE(npy);
   BOOST_TEST(npy->data_offset % 64 == 0u);
   BOOST_TEST((zanj::read<decltype(m)>(path) == m));
+}
+
+BOOST_AUTO_TEST_CASE(a_save_removes_temporaries_of_dead_writers) {
+  // A save killed mid-write leaves ".x.zanj.tmp-<pid>-<n>"; the next save of
+  // the same target removes it when that process is gone, not otherwise.
+  zanj_test::scratch_dir dir;
+  const auto dead = dir / ".x.zanj.tmp-999999999-0";   // no such process
+  const auto alive = dir / (".x.zanj.tmp-" + std::to_string(::getpid()) + "-77");
+  const auto other = dir / ".y.zanj.tmp-999999999-0";  // another target's
+  for (auto& p : {dead, alive, other}) std::ofstream(p) << "partial";
+  zanj::save(basic{}, dir / "x");
+  BOOST_TEST(!std::filesystem::exists(dead));
+  BOOST_TEST(std::filesystem::exists(alive));
+  BOOST_TEST(std::filesystem::exists(other));
 }
 
 BOOST_AUTO_TEST_CASE(a_root_that_is_a_big_array_stays_inline) {

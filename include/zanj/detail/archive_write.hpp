@@ -9,6 +9,10 @@
 #include <string>
 #include <system_error>
 
+#include <cerrno>
+#include <cstdlib>
+
+#include <signal.h>
 #include <unistd.h>
 
 #include <zanj/detail/format_names.hpp>
@@ -68,12 +72,35 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
   zip.finish();
 }
 
-/// A fresh name beside `target` for the file being written.
+inline std::string temporary_prefix_for(const std::filesystem::path& target) {
+  return "." + target.filename().string() + ".tmp-";
+}
+
+/// A fresh name beside `target` for the file being written:
+/// ".<name>.tmp-<pid>-<counter>".
 inline std::filesystem::path temporary_path_for(const std::filesystem::path& target) {
   static std::atomic<unsigned> counter{0};
-  auto name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter.fetch_add(1));
-  return target.parent_path() / name;
+  return target.parent_path() /
+         (temporary_prefix_for(target) + std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1)));
+}
+
+/// Removes temporaries of `target` left by saves whose process died (killed
+/// mid-write); those of live processes may still be in use and stay.
+inline void remove_stale_temporaries(const std::filesystem::path& target) {
+  const std::string prefix = temporary_prefix_for(target);
+  std::error_code ec;
+  auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    std::string rest = name.substr(prefix.size());
+    pid_t pid = static_cast<pid_t>(std::atoi(rest.substr(0, rest.find('-')).c_str()));
+    if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
 }
 
 /// Writes through `write(temp_path)` into a temporary file beside `target`
@@ -87,6 +114,7 @@ void replace_atomically(const std::filesystem::path& target, Write&& write) {
     std::error_code ec;
     std::filesystem::rename(temp, target, ec);
     if (ec) throw error("cannot move the finished archive into place: " + ec.message(), target);
+    remove_stale_temporaries(target);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(temp, ignored);
