@@ -32,7 +32,8 @@ std::filesystem::path save(const T& obj, std::filesystem::path path, const optio
     try {
       detail::write_archive(temp, meta, document, ctx);
     } catch (const error& e) {
-      throw e.with_context(path);
+      // Name the target, not the temporary the failure happened in.
+      throw error(e.reason(), path, e.object_path(), e.member());
     }
   });
   return path;

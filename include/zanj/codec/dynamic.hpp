@@ -20,6 +20,7 @@ inline value resolve(const value& node, load_context& ctx) {
       auto fmt = format_of(node);
       if (is_array_node(node)) return decode_array(node, ctx);
       if (fmt == list_external || fmt == tuple_external) {
+        auto scope = ctx.enter_external(node);
         value payload = ctx.load_external(node);
         auto* items = payload.items();
         if (!items) ctx.mismatch("a jsonl list payload", payload);
@@ -42,6 +43,7 @@ inline value resolve(const value& node, load_context& ctx) {
         // Another kind of external (e.g. a DataFrame): attach its payload
         // under "data", as the reference reader does before converting.
         path_guard g(ctx, std::string("data"));
+        auto scope = ctx.enter_external(node);
         out.append("data", resolve(ctx.load_external(node), ctx));
       }
       return out;

@@ -78,11 +78,6 @@ struct codec<T, family::numeric_array> {
       out.resize(n);
     }
   }
-  static std::string shape_text(const std::vector<std::size_t>& shape) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
-  }
 };
 
 }  // namespace zanj::detail

@@ -32,6 +32,18 @@ inline bool is_array_node(const value& node) {
   return fmt.starts_with(numpy_prefix) || fmt.starts_with(torch_prefix);
 }
 
+inline std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// The member named by a reference object's "$ref", or "".
+inline std::string ref_name(const value& ref) {
+  auto* name = ref.find(ref_key);
+  return name && name->is_string() ? name->as_string() : std::string{};
+}
+
 inline std::vector<std::size_t> read_shape(const value& node, load_context& ctx) {
   auto* shape = node.find("shape");
   if (!shape || !shape->is_list()) ctx.fail("array object without a 'shape' list");
@@ -102,6 +114,14 @@ inline array_value decode_array(const value& node, load_context& ctx) {
     if (!payload.is_array()) ctx.mismatch("a .npy array payload", payload);
     array_value stored = std::move(payload.as_array());
     stored.torch = out.torch;
+    const std::string member = ref_name(node);
+    if (node.find("shape")) {
+      auto declared = read_shape(node, ctx);
+      if (declared != stored.shape)
+        ctx.fail("the .npy header's shape " + shape_text(stored.shape) + " disagrees with the reference's " +
+                     shape_text(declared),
+                 member);
+    }
     if (stored.type == out.type) return stored;
     // The reference casts the stored array to the dtype named in the JSON.
     out.shape = stored.shape;
@@ -109,8 +129,10 @@ inline array_value decode_array(const value& node, load_context& ctx) {
     bool ok = visit_dtype(out.type, [&](auto zero) {
       return convert_elements(stored, reinterpret_cast<decltype(zero)*>(out.bytes.data()));
     });
-    if (!ok) ctx.fail("stored " + std::string(numpy_name(stored.type)) + " data does not fit dtype " +
-                      std::string(numpy_name(out.type)));
+    if (!ok)
+      ctx.fail("stored " + std::string(numpy_name(stored.type)) + " data does not fit dtype " +
+                   std::string(numpy_name(out.type)),
+               member);
     return out;
   }
 

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <zanj/detail/format_names.hpp>
 #include <zanj/detail/object_path.hpp>
@@ -51,6 +52,35 @@ class load_context {
   static bool is_external_ref(const value& node) {
     auto fmt = format_of(node);
     return fmt.ends_with(external_suffix);
+  }
+
+  /// Holds an external member open while its payload is being resolved, so
+  /// that a member referring back into itself (directly or through others)
+  /// is reported as a loop instead of recursing until the stack overflows.
+  class member_scope {
+   public:
+    member_scope(const member_scope&) = delete;
+    member_scope& operator=(const member_scope&) = delete;
+    ~member_scope() { open_.pop_back(); }
+
+   private:
+    friend class load_context;
+    explicit member_scope(std::vector<std::string>& open) : open_(open) {}
+    std::vector<std::string>& open_;
+  };
+
+  /// Externals may nest (a .npy inside a .jsonl line), but not without bound.
+  static constexpr std::size_t max_external_nesting = 64;
+
+  [[nodiscard]] member_scope enter_external(const value& ref) {
+    std::string member;
+    if (auto* name = ref.find(ref_key); name && name->is_string()) member = name->as_string();
+    for (auto& m : open_members_)
+      if (m == member) fail("reference loop: member '" + member + "' refers back to itself", member);
+    if (open_members_.size() >= max_external_nesting)
+      fail("external members nested more than " + std::to_string(max_external_nesting) + " deep", member);
+    open_members_.push_back(member);
+    return member_scope(open_members_);
   }
 
   /// The payload of an external reference: the array of a .npy member, the
@@ -108,6 +138,7 @@ class load_context {
 
  private:
   const zip_reader* archive_;
+  std::vector<std::string> open_members_;
 };
 
 }  // namespace zanj::detail
