@@ -36,6 +36,68 @@ template <class E, std::size_t N>
 inline constexpr bool is_std_span_v<std::span<E, N>> = true;
 }  // namespace detail
 
+/// The families of types, each with one handler in include/zanj/codec/
+/// (Eigen's in include/zanj/ext/eigen.hpp). detail::family_of gives the order
+/// in which they are tried.
+enum class family {
+  custom,           // zanj_traits<T> with save and/or load   -> codec/custom.hpp
+  dynamic,          // zanj::value                            -> codec/dynamic.hpp
+  boolean,          // bool                                   -> codec/scalar.hpp
+  integer,          // every integer width                    -> codec/scalar.hpp
+  floating,         // float, double, float16, bfloat16       -> codec/scalar.hpp
+  enumeration,      // enums, as their underlying integer     -> codec/scalar.hpp
+  string,           // std::string (+ save-only views)        -> codec/string.hpp
+  filesystem_path,  // std::filesystem::path                  -> codec/string.hpp
+  optional,         // std::optional                          -> codec/optional.hpp
+  dense_matrix,     // Eigen matrices, arrays, maps, blocks   -> ext/eigen.hpp
+  ndarray,          // n-d arrays with a run-time shape       -> codec/ndarray.hpp
+  table,            // tables of named columns                -> codec/table.hpp
+  numeric_array,    // vector/array/span of numbers           -> codec/numeric_array.hpp
+  map,              // map-like with string/integer keys      -> codec/map.hpp
+  set,              // set-like                               -> codec/set.hpp
+  sequence,         // other sequences                        -> codec/sequence.hpp
+  tuple,            // std::pair, std::tuple                  -> codec/tuple.hpp
+  aggregate,        // plain structs, by reflection           -> codec/aggregate.hpp
+  none,
+};
+
+/// Specialize to false to keep a type out of a family it would otherwise
+/// match (a container type that also looks like a table, say):
+///
+///     template <> inline constexpr bool zanj::family_enabled<my_grid, zanj::family::sequence> = false;
+template <class T, family F>
+inline constexpr bool family_enabled = true;
+
+/// A dense matrix with compile-time and run-time dimensions and contiguous
+/// storage, as Eigen's Matrix, Array, Map and Block of those are.
+template <class T>
+concept dense_matrix_like = requires(const T& m) {
+  typename T::Scalar;
+  T::RowsAtCompileTime;
+  T::ColsAtCompileTime;
+  T::IsRowMajor;
+  { m.rows() } -> std::convertible_to<std::ptrdiff_t>;
+  { m.cols() } -> std::convertible_to<std::ptrdiff_t>;
+  m.data();
+};
+
+/// An n-d array whose rank and shape are known at run time, with contiguous
+/// C-order storage: `shape()`, `data()`, `size()` and an array element type.
+template <class T>
+concept contiguous_ndarray = requires(const T& a) {
+  typename T::value_type;
+  { a.shape() } -> std::ranges::range;
+  a.data();
+  { a.size() } -> std::convertible_to<std::size_t>;
+} && array_element<typename T::value_type> && !dense_matrix_like<T> && !requires { typename T::allocator_type; };
+
+/// A table of named columns (the C++ side of a pandas DataFrame).
+template <class T>
+concept table_like = requires(const T& t) {
+  { t.column_names() } -> std::ranges::range;
+  { t.row_count() } -> std::convertible_to<std::size_t>;
+};
+
 /// Text: std::string, and for saving only std::string_view and C strings.
 template <class T>
 concept string_like = std::same_as<T, std::string> || std::same_as<T, std::string_view> ||

@@ -15,26 +15,10 @@
 
 namespace zanj::detail {
 
-enum class family {
-  custom,           // zanj_traits<T> with save and/or load   -> codec/custom.hpp
-  dynamic,          // zanj::value                            -> codec/dynamic.hpp
-  boolean,          // bool                                   -> codec/scalar.hpp
-  integer,          // every integer width                    -> codec/scalar.hpp
-  floating,         // float, double, float16, bfloat16       -> codec/scalar.hpp
-  enumeration,      // enums, as their underlying integer     -> codec/scalar.hpp
-  string,           // std::string (+ save-only views)        -> codec/string.hpp
-  filesystem_path,  // std::filesystem::path                  -> codec/string.hpp
-  optional,         // std::optional                          -> codec/optional.hpp
-  numeric_array,    // vector/array/span of numbers           -> codec/numeric_array.hpp
-  map,              // map-like with string/integer keys      -> codec/map.hpp
-  set,              // set-like                               -> codec/set.hpp
-  sequence,         // other sequences                        -> codec/sequence.hpp
-  tuple,            // std::pair, std::tuple                  -> codec/tuple.hpp
-  aggregate,        // plain structs, by reflection           -> codec/aggregate.hpp
-  none,
-};
+using zanj::family;
 
-/// The family of T: the first that matches, in this order.
+/// The family of T: the first that matches, in this order. A type that
+/// matches two families can opt out of one with zanj::family_enabled.
 template <class T>
 consteval family family_of() {
   if constexpr (has_traits_save<T> || has_traits_load<T>) return family::custom;
@@ -47,12 +31,15 @@ consteval family family_of() {
   else if constexpr (string_like<T>) return family::string;
   else if constexpr (std::same_as<T, std::filesystem::path>) return family::filesystem_path;
   else if constexpr (optional_like<T>) return family::optional;
-  else if constexpr (numeric_sequence<T>) return family::numeric_array;
-  else if constexpr (map_like<T>) return family::map;
-  else if constexpr (set_like<T>) return family::set;
-  else if constexpr (sequence_like<T>) return family::sequence;
-  else if constexpr (tuple_like<T>) return family::tuple;
-  else if constexpr (reflectable_aggregate<T>) return family::aggregate;
+  else if constexpr (dense_matrix_like<T> && family_enabled<T, family::dense_matrix>) return family::dense_matrix;
+  else if constexpr (contiguous_ndarray<T> && family_enabled<T, family::ndarray>) return family::ndarray;
+  else if constexpr (table_like<T> && family_enabled<T, family::table>) return family::table;
+  else if constexpr (numeric_sequence<T> && family_enabled<T, family::numeric_array>) return family::numeric_array;
+  else if constexpr (map_like<T> && family_enabled<T, family::map>) return family::map;
+  else if constexpr (set_like<T> && family_enabled<T, family::set>) return family::set;
+  else if constexpr (sequence_like<T> && family_enabled<T, family::sequence>) return family::sequence;
+  else if constexpr (tuple_like<T> && family_enabled<T, family::tuple>) return family::tuple;
+  else if constexpr (reflectable_aggregate<T> && family_enabled<T, family::aggregate>) return family::aggregate;
   else return family::none;
 }
 
@@ -63,6 +50,7 @@ template <class T, family F = family_of<T>()>
 struct codec {
   static_assert(F != family::none,
                 "zanj: this type has no handler: make it a plain aggregate, or specialize zanj::zanj_traits<T>");
+  static_assert(F != family::dense_matrix, "zanj: for Eigen types, #include <zanj/ext/eigen.hpp>");
 };
 
 template <class T>
