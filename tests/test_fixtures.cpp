@@ -73,6 +73,9 @@ BOOST_AUTO_TEST_CASE(resaving_a_fixture_reproduces_its_members_byte_for_byte) {
       if (entry.path().extension() != ".zanj") continue;
       std::string name = entry.path().stem().string();
       if (not_reproducible.count(name)) continue;
+      // muutils 0.8 writes 0-d arrays in list mode as zero_dim objects; we
+      // write the 0.9 form, a bare scalar (FORMAT.md §5.2).
+      if (version == "v0.5.0" && name == "mode_list") continue;
       BOOST_TEST_CONTEXT("fixture " << version << "/" << name) {
         auto cfg = zanj::read_meta(entry.path()).as_object().at("zanj_cfg");
         zanj::options opts;

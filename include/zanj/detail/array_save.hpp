@@ -74,14 +74,22 @@ inline std::string dtype_string(const array_view& a, bool torch_style) {
 /// when they are a temporary conversion and is moved into the external member.
 inline value save_array(const array_view& a, save_context& ctx, std::vector<std::byte>* owned = nullptr) {
   const std::size_t n = a.size();
-  if (a.shape.empty()) {  // 0-d: always zero_dim (FORMAT.md §5.2)
+  array_mode mode_setting = ctx.opts.internal_array_mode;
+  // Complex numbers have no JSON form numpy reads back (FORMAT.md §14.14):
+  // they are written as hex of their bytes, whatever the mode.
+  const bool complex_as_hex = is_complex(a.type);
+  if (a.shape.empty() && complex_as_hex) mode_setting = array_mode::array_hex_meta;
+  if (a.shape.empty() && mode_setting == array_mode::list) {
+    return element_to_value(a.type, a.bytes.data());  // muutils 0.9: a bare scalar
+  }
+  if (a.shape.empty() && !complex_as_hex) {  // 0-d: zero_dim in the meta modes (FORMAT.md §5.2)
     return object{{std::string(format_key), array_format(a, "zero_dim")},
                   {"data", element_to_value(a.type, a.bytes.data())},
                   {"shape", list{}},
                   {"dtype", dtype_string(a, true)},
                   {"n_elements", 1}};
   }
-  if (ctx.may_externalize() && n >= ctx.opts.external_array_threshold) {
+  if (!a.shape.empty() && ctx.may_externalize() && n >= ctx.opts.external_array_threshold) {
     external_member m;
     m.name = ctx.claim_member("npy");
     m.path = ctx.path.to_value();
@@ -102,9 +110,11 @@ inline value save_array(const array_view& a, save_context& ctx, std::vector<std:
     ctx.externals.push_back(std::move(m));
     return ref;
   }
+  if (complex_as_hex && (mode_setting == array_mode::list || mode_setting == array_mode::array_list_meta))
+    mode_setting = array_mode::array_hex_meta;
   value data;
-  std::string_view mode = to_string(ctx.opts.internal_array_mode);
-  switch (ctx.opts.internal_array_mode) {
+  std::string_view mode = to_string(mode_setting);
+  switch (mode_setting) {
     case array_mode::list: return nested_list(a);
     case array_mode::array_list_meta: data = nested_list(a); break;
     case array_mode::array_hex_meta: data = hex_encode(a.bytes); break;
