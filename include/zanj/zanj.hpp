@@ -5,15 +5,18 @@
 //     auto back = zanj::read<my_struct>("out/run.zanj");
 #pragma once
 
+#include <zanj/archive.hpp>
 #include <zanj/concepts.hpp>
 #include <zanj/dtype.hpp>
 #include <zanj/error.hpp>
 #include <zanj/half.hpp>
 #include <zanj/json.hpp>
+#include <zanj/ndarray.hpp>
 #include <zanj/npy.hpp>
 #include <zanj/options.hpp>
 #include <zanj/read.hpp>
 #include <zanj/save.hpp>
+#include <zanj/table.hpp>
 #include <zanj/traits.hpp>
 #include <zanj/value.hpp>
 #include <zanj/version.hpp>

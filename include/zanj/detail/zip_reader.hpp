@@ -55,6 +55,10 @@ class zip_reader {
     return {bytes() + entry.data_offset, static_cast<std::size_t>(entry.compressed_size)};
   }
 
+  /// How many times a member's content was read (read, read_into,
+  /// stored_view): lets tests prove that lazy access touches only what it needs.
+  std::size_t content_reads() const noexcept { return content_reads_; }
+
   /// The member's content, inflated if needed; size and CRC-32 are verified.
   std::vector<std::byte> read(const zip_entry& entry) const {
     check_readable(entry);  // before allocating what the header claims
@@ -68,6 +72,7 @@ class zip_reader {
   std::optional<std::span<const std::byte>> stored_view(const zip_entry& entry) const {
     if (entry.method != static_cast<std::uint16_t>(zip_method::stored)) return std::nullopt;
     check_readable(entry);
+    ++content_reads_;
     const std::span<const std::byte> payload = raw(entry);
     if (payload.size() != entry.uncompressed_size)
       fail("stored member sizes disagree (" + std::to_string(payload.size()) + " vs " +
@@ -82,6 +87,7 @@ class zip_reader {
   /// Like read(), into `dest`, which must hold exactly uncompressed_size bytes.
   void read_into(const zip_entry& entry, std::span<std::byte> dest) const {
     check_readable(entry);
+    ++content_reads_;
     if (dest.size() != entry.uncompressed_size)
       fail("destination holds " + std::to_string(dest.size()) + " bytes, member has " +
                std::to_string(entry.uncompressed_size),
@@ -310,6 +316,7 @@ class zip_reader {
 
   std::filesystem::path path_;
   boost::iostreams::mapped_file_source map_;
+  mutable std::size_t content_reads_ = 0;
   std::uint64_t size_ = 0;
   std::vector<zip_entry> entries_;
   std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>> index_;
