@@ -60,13 +60,14 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
     ext.method = json_member.method;
     ext.level = o.compress_level;
     ext.zip64_local_extra = true;  // the reference forces it on externals
-    ext.size_hint = m.head.size() + m.body.size();
+    ext.size_hint = m.head.size() + m.body_size();
     // Stored .npy data lands 64-byte aligned in the file (its header is a
     // multiple of 64 bytes), ready to be mapped without a copy.
     if (!o.compress && m.kind == external_kind::npy) ext.align = 64;
     zip.begin_member(m.name, ext);
     zip.write(as_bytes(m.head));
-    if (!m.body.empty()) zip.write(m.body);
+    for (auto chunk : m.body)
+      if (!chunk.empty()) zip.write(chunk);
     zip.end_member();
   }
   zip.finish();

@@ -20,12 +20,14 @@
 
 namespace zanj::detail {
 
-/// A borrowed array: C-order, native (little-endian) bytes.
+/// A borrowed array: native (little-endian) bytes in C order, or in Fortran
+/// order (first index fastest) when `fortran_order` is set.
 struct array_view {
   dtype type;
   std::span<const std::size_t> shape;
   std::span<const std::byte> bytes;
   bool torch = false;
+  bool fortran_order = false;
 
   std::size_t size() const noexcept {
     std::size_t n = 1;
@@ -33,6 +35,25 @@ struct array_view {
     return n;
   }
 };
+
+/// Whether C and Fortran order put the elements in the same sequence: no
+/// elements, or at most one axis longer than 1. numpy then writes
+/// `fortran_order: False` (FORMAT.md §6.4: True only when F-contiguous and
+/// not C-contiguous).
+inline bool orders_coincide(std::span<const std::size_t> shape) noexcept {
+  std::size_t long_axes = 0;
+  for (auto d : shape) {
+    if (d == 0) return true;
+    long_axes += d > 1 ? 1 : 0;
+  }
+  return long_axes <= 1;
+}
+
+/// Whether an array of this rank and element count, saved at the current
+/// path, becomes an external .npy member (else it is written inline).
+inline bool saves_external(std::size_t rank, std::size_t n, const save_context& ctx) noexcept {
+  return rank > 0 && ctx.may_externalize() && n >= ctx.opts.external_array_threshold;
+}
 
 /// Nested JSON lists mirroring `shape` (the `data` of array_list_meta).
 inline value nested_list(const array_view& a) {
@@ -70,6 +91,34 @@ inline std::string dtype_string(const array_view& a, bool torch_style) {
   return std::string(numpy_name(a.type));
 }
 
+/// Registers a .npy member for an array of `a`'s type, shape and order whose
+/// data is `chunks` written one after the other (a.bytes is not used), and
+/// returns the reference object that stands for it in the document. The
+/// chunks are borrowed; they may point into `owned`, which the member keeps
+/// alive (moving a vector keeps its buffer where it is).
+inline value save_external_array(const array_view& a, std::vector<std::span<const std::byte>> chunks,
+                                 save_context& ctx, std::vector<std::byte> owned = {}) {
+  const std::size_t n = a.size();
+  external_member m;
+  m.body = std::move(chunks);
+  m.owned_body = std::move(owned);
+  if (m.body_size() != n * itemsize(a.type))
+    ctx.fail("array data holds " + std::to_string(m.body_size()) + " bytes, shape and dtype need " +
+             std::to_string(n * itemsize(a.type)));
+  m.name = ctx.claim_member("npy");
+  m.path = ctx.path.to_value();
+  m.kind = external_kind::npy;
+  m.head = npy::format_header(a.type, a.shape, a.fortran_order && !orders_coincide(a.shape));
+  m.length = a.shape[0];
+  value ref = object{{std::string(format_key), array_format(a, "external")},
+                     {std::string(ref_key), m.name},
+                     {"shape", shape_value(a.shape)},
+                     {"dtype", dtype_string(a, true)},
+                     {"n_elements", static_cast<std::uint64_t>(n)}};
+  ctx.externals.push_back(std::move(m));
+  return ref;
+}
+
 /// Saves an array at the current path. `owned`, if given, holds the bytes
 /// when they are a temporary conversion and is moved into the external member.
 inline value save_array(const array_view& a, save_context& ctx, std::vector<std::byte>* owned = nullptr) {
@@ -89,26 +138,22 @@ inline value save_array(const array_view& a, save_context& ctx, std::vector<std:
                   {"dtype", dtype_string(a, true)},
                   {"n_elements", 1}};
   }
-  if (!a.shape.empty() && ctx.may_externalize() && n >= ctx.opts.external_array_threshold) {
-    external_member m;
-    m.name = ctx.claim_member("npy");
-    m.path = ctx.path.to_value();
-    m.kind = external_kind::npy;
-    m.head = npy::format_header(a.type, a.shape);
+  if (saves_external(a.shape.size(), n, ctx)) {
     if (owned) {
-      m.owned_body = std::move(*owned);
-      m.body = m.owned_body;
-    } else {
-      m.body = a.bytes;
+      std::vector<std::byte> bytes = std::move(*owned);
+      std::span<const std::byte> data(bytes);
+      return save_external_array(a, {data}, ctx, std::move(bytes));
     }
-    m.length = a.shape[0];
-    value ref = object{{std::string(format_key), array_format(a, "external")},
-                       {std::string(ref_key), m.name},
-                       {"shape", shape_value(a.shape)},
-                       {"dtype", dtype_string(a, true)},
-                       {"n_elements", static_cast<std::uint64_t>(n)}};
-    ctx.externals.push_back(std::move(m));
-    return ref;
+    return save_external_array(a, {a.bytes}, ctx);
+  }
+  if (a.fortran_order && !orders_coincide(a.shape)) {
+    // Inline forms are C order; inline arrays are small, so transpose a copy.
+    std::vector<std::byte> c_order(a.bytes.size());
+    npy::detail::fortran_to_c_order(a.bytes.data(), c_order.data(), a.shape, itemsize(a.type));
+    array_view c_view = a;
+    c_view.bytes = c_order;
+    c_view.fortran_order = false;
+    return save_array(c_view, ctx);
   }
   if (complex_as_hex && (mode_setting == array_mode::list || mode_setting == array_mode::array_list_meta))
     mode_setting = array_mode::array_hex_meta;

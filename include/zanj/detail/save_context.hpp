@@ -29,10 +29,19 @@ struct external_member {
   value path;  // externals_info "path"
   external_kind kind = external_kind::npy;
   std::string head;                  // npy header, or the whole jsonl text
-  std::span<const std::byte> body;   // npy data, C order, little-endian
+  // npy data, little-endian, in the order the header names: chunks written
+  // one after the other, so a strided matrix goes out one column (or row) per
+  // chunk without being gathered into one buffer first.
+  std::vector<std::span<const std::byte>> body;
   std::vector<std::byte> owned_body; // used when the data had to be converted
   std::uint64_t length = 0;          // externals_info "len(data)"
   std::optional<value> first_item;   // externals_info "data[0]" (jsonl)
+
+  std::size_t body_size() const noexcept {
+    std::size_t n = 0;
+    for (auto chunk : body) n += chunk.size();
+    return n;
+  }
 };
 
 class save_context {
