@@ -123,6 +123,13 @@ inline array_value decode_array(const value& node, load_context& ctx) {
                  member);
     }
     if (stored.type == out.type) return stored;
+    if (out.type == dtype::bfloat16 && stored.type == dtype::uint16) {
+      // numpy has no bfloat16: the .npy holds its raw bits as '<u2' and the
+      // JSON names the real dtype. Retype the bits; a numeric cast would
+      // turn bit patterns into integer values.
+      stored.type = dtype::bfloat16;
+      return stored;
+    }
     // The reference casts the stored array to the dtype named in the JSON.
     out.shape = stored.shape;
     out.bytes.resize(stored.size() * itemsize(out.type));

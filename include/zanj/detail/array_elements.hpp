@@ -135,6 +135,12 @@ decltype(auto) visit_dtype(dtype t, F&& f) {
 /// Returns false if some element does not fit E.
 template <class E>
 bool convert_elements(const array_value& a, E* out) {
+  if constexpr (std::is_same_v<E, bool>) {
+    // A stored bool byte may be any non-zero value; a C++ bool must be 0 or 1.
+    if (a.type != dtype::bool_) return false;
+    for (std::size_t i = 0; i < a.bytes.size(); ++i) out[i] = a.bytes[i] != std::byte{0};
+    return true;
+  }
   if (a.type == dtype_v<E>) {
     if (!a.bytes.empty()) std::memcpy(out, a.bytes.data(), a.bytes.size());
     return true;
