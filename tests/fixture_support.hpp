@@ -87,6 +87,18 @@ inline zanj::value to_convention(const zanj::value& v) {
       auto& o = v.as_object();
       std::string fmt;
       if (auto* f = o.find("__muutils_format__"); f && f->is_string()) fmt = f->as_string();
+      if (fmt == "pandas.DataFrame") {  // as zanj::read<zanj::value> gives every DataFrame
+        zanj::list rows;
+        for (auto& record : o.at("data").as_list()) {
+          zanj::list cells;
+          for (auto& column : o.at("columns").as_list()) {
+            const zanj::value* cell = record.find(column.as_string());
+            cells.push_back(cell ? to_convention(*cell) : zanj::value());
+          }
+          rows.emplace_back(std::move(cells));
+        }
+        return zanj::object{{"$dataframe", zanj::object{{"columns", o.at("columns")}, {"data", std::move(rows)}}}};
+      }
       const std::string sdc = "(SerializableDataclass)";
       if (fmt.size() > sdc.size() && fmt.ends_with(sdc)) {
         zanj::object fields;

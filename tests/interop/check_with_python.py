@@ -6,8 +6,9 @@ write_samples (see the top of write_samples.cpp for the expectation format).
     check_with_python.py [--writer PATH_TO_write_samples] FOLDER
 
 With --writer, FOLDER is first filled by running the writer. Uses only the
-standard library, numpy and Info-ZIP's `unzip`; prints ZANJ_INTEROP_SKIPPED and
-exits 0 when numpy or unzip is missing (ctest then reports the test skipped).
+standard library, numpy and Info-ZIP's `unzip`, and pandas when installed (for
+the DataFrame samples); prints ZANJ_INTEROP_SKIPPED and exits 0 when numpy or
+unzip is missing (ctest then reports the test skipped).
 Prints one line per file, then "N passed, M failed"; exits 1 on any failure.
 """
 
@@ -30,6 +31,7 @@ ARRAY_KEYS = [FMT, "data", "shape", "dtype", "n_elements"]
 EXTERNAL_KEYS = [FMT, "$ref", "shape", "dtype", "n_elements"]
 
 np = None  # imported in main(), so that a missing numpy can mean "skipped"
+pd = None  # pandas, when installed: frames are then also read with pandas
 
 
 class Failure(Exception):
@@ -256,7 +258,60 @@ def same_json(got, want):
     return got == want
 
 
-def check_expectations(tree, expect, name, notes):
+def same_cell(got, want):
+    """A pandas cell against the expected JSON cell: null is any missing value
+    (None, NaN); an int may come back as a float in a column with NaNs."""
+    if want is None or (isinstance(want, float) and want != want):
+        return bool(pd.isna(got))
+    if pd.isna(got):
+        return False
+    if isinstance(want, bool):
+        return isinstance(got, (bool, np.bool_)) and bool(got) == want
+    if isinstance(want, int):
+        return not isinstance(got, (bool, np.bool_)) and float(got) == float(want) and (
+            not isinstance(got, (int, np.integer)) or int(got) == want)
+    if isinstance(want, float):
+        return isinstance(got, (float, np.floating)) and struct.pack("<d", float(got)) == struct.pack("<d", want)
+    return got == want
+
+
+def check_frame(tree, members, want, where, notes):
+    """The DataFrame node (inline at the root, else external), read as the
+    reference does -- pandas.DataFrame(records) -- and with pandas.read_json."""
+    node = walk(tree, want["path"], where)
+    columns, rows = want["columns"], json.loads(want["rows"])
+    if want["path"]:
+        ref = member_name(want["path"], "jsonl")
+        if not isinstance(node, dict) or node.get(FMT) != "pandas.DataFrame:external" or node.get("$ref") != ref:
+            raise Failure(where, f"expected a pandas.DataFrame:external node with $ref {ref!r}")
+        if node.get("columns") != columns or node.get("len(data)") != len(rows):
+            raise Failure(where, f"ref lists columns {node.get('columns')} and len(data) {node.get('len(data)')}")
+    elif not isinstance(node, dict) or node.get(FMT) != "pandas.DataFrame" or node.get("columns") != columns:
+        raise Failure(where, "expected an inline pandas.DataFrame node with the columns")
+    records = node.get("data")
+    if not isinstance(records, list) or len(records) != len(rows):
+        raise Failure(where, f"expected {len(rows)} records")
+    for i, (record, row) in enumerate(zip(records, rows)):
+        if list(record) != columns or not same_json(list(record.values()), row):
+            raise Failure(where, f"record {i} is {json.dumps(record)[:200]}, expected cells {json.dumps(row)[:200]}")
+    if pd is None:
+        notes.append(f"{where}: pandas is not installed; frame checked as JSON records only")
+        return
+    frames = [("pandas.DataFrame(records)", pd.DataFrame(records))]
+    if want["path"]:
+        # precise_float: pandas' default float parser is not correctly rounded.
+        frames.append(("pandas.read_json", pd.read_json(io.BytesIO(members[ref]), lines=True, precise_float=True)))
+    for label, df in frames:
+        if len(rows) and (list(df.columns) != columns or len(df) != len(rows)):
+            raise Failure(where, f"{label}: columns {list(df.columns)}, {len(df)} rows")
+        for i, row in enumerate(rows):
+            for column, expected in zip(columns, row):
+                got = df[column].iloc[i]
+                if not same_cell(got, expected):
+                    raise Failure(where, f"{label}: row {i} column {column!r} is {got!r}, expected {expected!r}")
+
+
+def check_expectations(tree, expect, name, notes, members=None):
     fails = []
 
     def attempt(section, entry, check):
@@ -313,6 +368,9 @@ def check_expectations(tree, expect, name, notes):
 
     for want in expect["keys"]:
         attempt("keys", want, lambda where, want=want: check_keys(where, want))
+
+    for want in expect.get("frames", []):
+        attempt("frame", want, lambda where, want=want: check_frame(tree, members, want, where, notes))
     return fails
 
 
@@ -417,7 +475,7 @@ def check_file(archive, expect):
         except Failure as e:
             fails.append(str(e))
 
-    fails += check_expectations(tree, expect, name, notes)
+    fails += check_expectations(tree, expect, name, notes, members)
     return fails, notes
 
 
@@ -434,6 +492,12 @@ def main():
     except ImportError:
         print(f"ZANJ_INTEROP_SKIPPED: {sys.executable} has no numpy (install python3-numpy)")
         return 0
+    global pd
+    try:
+        import pandas
+        pd = pandas
+    except ImportError:
+        pass  # frames are then checked as JSON only, with a note
     if shutil.which("unzip") is None:
         print("ZANJ_INTEROP_SKIPPED: unzip is not installed")
         return 0
@@ -457,7 +521,8 @@ def main():
             expect = json.loads(expect_file.read_text(encoding="utf-8"))
             fails, notes = check_file(archive, expect)
             summary = (f"{len(expect['arrays'])} arrays, {len(expect['lists'])} lists, "
-                       f"{len(expect['values']) + len(expect['strings'])} values, {len(expect['keys'])} key orders")
+                       f"{len(expect['values']) + len(expect['strings'])} values, {len(expect['keys'])} key orders, "
+                       f"{len(expect.get('frames', []))} frames")
         except Exception as e:  # unreadable expectation, zip or JSON: the file fails
             fails, notes, summary = [f"{archive.name}: {type(e).__name__}: {e}"], [], "not checked"
         if fails:

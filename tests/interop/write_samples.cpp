@@ -22,6 +22,9 @@
 //                   (ints stay ints, floats compare bit for bit)
 //   strings         [{path, utf8_hex}]: the node is exactly this string
 //   keys            [{path, keys}]: the object's keys in this exact order
+//   frames          [{path, columns, rows}] (optional): a DataFrame with these
+//                   columns; rows is JSON text of the cells row by row (null:
+//                   a missing cell); pandas must read the same frame
 // Paths are lists of object keys (strings) and list indices (ints) from the
 // root of the resolved document, stepping into the data of external lists.
 #include <zanj/zanj.hpp>
@@ -275,6 +278,13 @@ class expectation {
     keys_.push_back("{\"path\": " + json_path(path) + ", \"keys\": " + json_list(names, json_string) + "}");
   }
 
+  /// A table: `rows_json` holds the cells row by row, as our emitter wrote them.
+  void frame(const tree_path& path, const std::vector<std::string>& columns, std::string rows_json) {
+    if (!path.empty()) externals_.push_back(member_name(path, "jsonl"));
+    frames_.push_back("{\"path\": " + json_path(path) + ", \"columns\": " + json_list(columns, json_string) +
+                      ", \"rows\": " + json_string(rows_json) + "}");
+  }
+
   void write(const fs::path& file) const {
     auto block = [](const std::vector<std::string>& entries) {
       std::string out = "[";
@@ -286,14 +296,15 @@ class expectation {
         << ",\n  \"array_mode\": " << json_string(zanj::to_string(opts_.internal_array_mode))
         << ",\n  \"externals\": " << json_list(externals_, json_string) << ",\n  \"arrays\": " << block(arrays_)
         << ",\n  \"lists\": " << block(lists_) << ",\n  \"values\": " << block(values_)
-        << ",\n  \"strings\": " << block(strings_) << ",\n  \"keys\": " << block(keys_) << "\n}\n";
+        << ",\n  \"strings\": " << block(strings_) << ",\n  \"keys\": " << block(keys_)
+        << ",\n  \"frames\": " << block(frames_) << "\n}\n";
     if (!out) throw std::runtime_error("cannot write " + file.string());
   }
 
  private:
   std::string archive_;
   zanj::options opts_;
-  std::vector<std::string> externals_, arrays_, lists_, values_, strings_, keys_;
+  std::vector<std::string> externals_, arrays_, lists_, values_, strings_, keys_, frames_;
 };
 
 // ---------------------------------------------------------------------------
@@ -663,6 +674,101 @@ void describe_outer(const Outer& o, expectation& e) {
   e.string({"astral"}, o.astral);
 }
 
+// --- tables -----------------------------------------------------------------
+
+/// A double as JSON text that json.loads reads back to the same bits.
+std::string json_double(double d) {
+  if (d != d) return "NaN";
+  if (d == inf64 || d == -inf64) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  std::string text = buf;
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";  // stays a float: -0.0, 1e16
+  return text;
+}
+
+template <class T>
+std::string json_cell(const std::optional<T>& cell) {
+  if (!cell) return "null";
+  if constexpr (std::is_same_v<T, bool>) return *cell ? "true" : "false";
+  else if constexpr (std::is_same_v<T, double>) return json_double(*cell);
+  else if constexpr (std::is_same_v<T, std::string>) return json_string(*cell);
+  else return std::to_string(*cell);
+}
+
+struct Measurement {
+  std::int64_t id = 0;
+  double value = 0;
+  std::optional<double> error;
+  bool valid = false;
+  std::string site;
+  std::optional<std::int32_t> run;
+};
+
+struct Tables {
+  zanj::table small;
+  zanj::table_of<Measurement> measurements;
+};
+
+/// Strings pandas leaves alone (numeric-looking text would be converted).
+std::string site_name(std::size_t i) {
+  static const char* const sites[] = {"north", "caf\xc3\xa9 \xe2\x98\x95", "emoji \xf0\x9f\x98\x80", "a \"quoted\" \\ slash"};
+  return sites[i % 4];
+}
+
+/// A small table with every cell type and missing cells, and 300 rows of a struct.
+Tables tables_sample(expectation& e) {
+  Tables t;
+  const std::vector<std::optional<std::int64_t>> counts = {std::numeric_limits<std::int64_t>::min(), -1, 0,
+                                                           std::numeric_limits<std::int64_t>::max(), 42};
+  // Not 5e-324: pandas.read_json(precise_float=True) refuses subnormals (strtod range error).
+  const std::vector<std::optional<double>> reals = {0.1, -0.0, std::nullopt, 1e300, 2.2250738585072014e-308};
+  const std::vector<std::optional<double>> specials_col = {inf64, -inf64, nan64, 1e16, 1.0 / 3.0};
+  const std::vector<std::optional<bool>> flags = {true, false, true, true, false};
+  const std::vector<std::optional<std::string>> words = {"plain", std::nullopt, "caf\xc3\xa9", "\xf0\x9f\x98\x80",
+                                                         "tab\tnewline\n"};
+  const std::string unicode_name = "temp \xc2\xb0" "C / \xe2\x9d\x84";
+  t.small.add_column<std::int64_t>("count", counts)
+      .add_column<double>("real", reals)
+      .add_column<double>(unicode_name, specials_col)
+      .add_column<bool>("flag", flags)
+      .add_column<std::string>("word", words);
+  std::string rows = "[";
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    // A missing float is written NaN (pandas' own missing value), others null.
+    rows += (r ? ", [" : "[") + json_cell(counts[r]) + ", " + (reals[r] ? json_double(*reals[r]) : "NaN") + ", " +
+            json_cell(specials_col[r]) +
+            ", " + json_cell(flags[r]) + ", " + json_cell(words[r]) + "]";
+  }
+  e.frame({"small"}, {"count", "real", unicode_name, "flag", "word"}, rows + "]");
+
+  rows = "[";
+  for (std::size_t i = 0; i < 300; ++i) {
+    Measurement m;
+    m.id = static_cast<std::int64_t>(i) * 1000003 - 7;
+    m.value = static_cast<double>(i) * 0.37 - 50;
+    if (i % 4 != 0) m.error = 1.0 / static_cast<double>(i + 1);
+    m.valid = i % 3 == 0;
+    m.site = site_name(i);
+    if (i % 5 != 0) m.run = static_cast<std::int32_t>(i % 17) - 8;
+    const std::optional<double> error_cell = m.error ? m.error : std::optional<double>(nan64);
+    rows += (i ? ", [" : "[") + std::to_string(m.id) + ", " + json_double(m.value) + ", " + json_cell(error_cell) +
+            ", " + (m.valid ? "true" : "false") + ", " + json_string(m.site) + ", " +
+            (m.run ? std::to_string(*m.run) : "null") + "]";
+    t.measurements.rows.push_back(std::move(m));
+  }
+  e.frame({"measurements"}, {"id", "value", "error", "valid", "site", "run"}, rows + "]");
+  return t;
+}
+
+/// A table at the root stays inline (the reference cannot read a root external).
+zanj::table root_table_sample(expectation& e) {
+  zanj::table t;
+  t.add_column<std::string>("name", {"a", std::nullopt, "c"}).add_column<double>("x", {1.5, std::nullopt, -0.0});
+  e.frame({}, {"name", "x"}, "[[\"a\", 1.5], [null, NaN], [\"c\", -0.0]]");
+  return t;
+}
+
 // ---------------------------------------------------------------------------
 
 struct mode_entry {
@@ -715,6 +821,10 @@ int main(int argc, char** argv) {
       empty_opts.compress = compress;
       empty_opts.external_array_threshold = 0;
       count += write_sample(folder, "empty_external_" + ztag, empty_opts, empty_external_sample);
+      zanj::options table_opts;
+      table_opts.compress = compress;
+      count += write_sample(folder, "tables_" + ztag, table_opts, tables_sample);
+      count += write_sample(folder, "table_root_" + ztag, table_opts, root_table_sample);
     }
     std::cout << count << " samples written to " << folder.string() << "\n";
   } catch (const std::exception& ex) {

@@ -10,12 +10,14 @@
 #include <zanj/codec/custom.hpp>
 #include <zanj/codec/dynamic.hpp>
 #include <zanj/codec/map.hpp>
+#include <zanj/codec/ndarray.hpp>
 #include <zanj/codec/numeric_array.hpp>
 #include <zanj/codec/optional.hpp>
 #include <zanj/codec/scalar.hpp>
 #include <zanj/codec/sequence.hpp>
 #include <zanj/codec/set.hpp>
 #include <zanj/codec/string.hpp>
+#include <zanj/codec/table.hpp>
 #include <zanj/codec/tuple.hpp>
 
 namespace zanj::detail {

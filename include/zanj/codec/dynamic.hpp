@@ -6,6 +6,7 @@
 #include <string>
 
 #include <zanj/codec/codec.hpp>
+#include <zanj/codec/table.hpp>
 #include <zanj/detail/array_decode.hpp>
 #include <zanj/detail/array_save.hpp>
 #include <zanj/detail/list_save.hpp>
@@ -13,12 +14,14 @@
 namespace zanj::detail {
 
 /// The stored subtree with externals and arrays resolved, as the reference
-/// reader returns it (DataFrames stay objects holding their rows in "data").
+/// reader returns it; DataFrames in whatever form become the inline form
+/// (codec/table.hpp: dataframe_as_value).
 inline value resolve(const value& node, load_context& ctx) {
   switch (node.kind()) {
     case kind::object: {
       auto fmt = format_of(node);
       if (is_array_node(node)) return decode_array(node, ctx);
+      if (is_dataframe_node(node)) return dataframe_as_value(node, ctx);
       if (fmt == list_external || fmt == tuple_external) {
         auto scope = ctx.enter_external(node);
         value payload = ctx.load_external(node);
@@ -69,6 +72,7 @@ struct codec<value, family::dynamic> {
   static value save(const value& v, save_context& ctx) {
     switch (v.kind()) {
       case kind::object: {
+        if (is_dataframe_value(v)) return save_dataframe_value(v, ctx);
         object out;
         out.reserve(v.as_object().size());
         for (auto& [key, member] : v.as_object()) {
