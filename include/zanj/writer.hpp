@@ -1,0 +1,273 @@
+// zanj::writer: builds a .zanj file piece by piece with bounded memory. Each
+// value put into it is serialized at once and its external members written
+// straight to the file; an array can also be streamed in chunks. The document
+// and the metadata are written when the writer is closed, and only then is
+// the file renamed into place.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <zanj/codec/dispatch.hpp>
+#include <zanj/detail/archive_write.hpp>
+#include <zanj/detail/array_save.hpp>
+#include <zanj/detail/meta.hpp>
+#include <zanj/detail/zip_writer.hpp>
+#include <zanj/dtype.hpp>
+#include <zanj/error.hpp>
+#include <zanj/npy.hpp>
+#include <zanj/options.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj {
+
+class writer;
+
+/// An array being streamed into a .npy member: write its elements in C order,
+/// in as many calls as you like, then finish().
+class array_stream {
+ public:
+  array_stream(const array_stream&) = delete;
+  array_stream& operator=(const array_stream&) = delete;
+  array_stream(array_stream&& other) noexcept
+      : owner_(other.owner_), item_(other.item_), expected_(other.expected_), written_(other.written_) {
+    other.owner_ = nullptr;
+  }
+
+  /// Appends raw element bytes (native byte order, C order).
+  void write_bytes(std::span<const std::byte> bytes);
+
+  template <array_element T>
+  void write(std::span<const T> elements) {
+    if (dtype_v<T> != type_) throw error("array_stream: writing " + std::string(numpy_name(dtype_v<T>)) +
+                                         " elements into a " + std::string(numpy_name(type_)) + " array");
+    write_bytes(std::as_bytes(elements));
+  }
+
+  /// Ends the member; throws if fewer bytes than the shape needs were written.
+  void finish();
+
+ private:
+  friend class writer;
+  array_stream(writer* owner, dtype type, std::uint64_t expected)
+      : owner_(owner), type_(type), item_(itemsize(type)), expected_(expected) {}
+  writer* owner_;
+  dtype type_{};
+  std::size_t item_ = 1;
+  std::uint64_t expected_ = 0;
+  std::uint64_t written_ = 0;
+};
+
+class writer {
+ public:
+  /// Starts writing `path` (".zanj" appended if missing, parent folders
+  /// created). Nothing appears at `path` until close().
+  explicit writer(std::filesystem::path path, options opts = {})
+      : opts_(std::move(opts)), target_(normalize(std::move(path))), temp_(detail::temporary_path_for(target_)),
+        ctx_(opts_, target_), zip_(temp_), document_(object{}) {}
+
+  writer(const writer&) = delete;
+  writer& operator=(const writer&) = delete;
+
+  /// Abandons an unclosed file: the temporary is removed, the target untouched.
+  ~writer() {
+    if (!closed_) {
+      std::error_code ignored;
+      std::filesystem::remove(temp_, ignored);
+    }
+  }
+
+  /// Serializes `v` at `pointer` ("/results/loss"; intermediate objects are
+  /// created) and writes its external members now. The caller's data need
+  /// only live until put() returns.
+  template <class T>
+  void put(std::string_view pointer, const T& v) {
+    check_open();
+    auto tokens = parse_pointer(pointer);
+    set_path(tokens);
+    value saved = detail::save_value(v, ctx_);
+    flush_externals();
+    slot(tokens) = std::move(saved);
+  }
+
+  /// Streams an array of `type` and `shape` into its own .npy member at
+  /// `pointer`, whatever its size (never inline); memory stays bounded by
+  /// the chunks the caller writes.
+  array_stream stream_array(std::string_view pointer, dtype type, std::vector<std::size_t> shape) {
+    check_open();
+    if (streaming_) throw error("writer: another array_stream is still open", target_);
+    auto tokens = parse_pointer(pointer);
+    if (tokens.empty()) throw error("writer: an array stream cannot be the root", target_);
+    set_path(tokens);
+    std::uint64_t n = 1;
+    for (auto d : shape) n *= d;
+    std::string name = ctx_.claim_member("npy");
+    detail::zip_member_options o = member_options(true);
+    o.size_hint = n * itemsize(type) + 128;
+    zip_.begin_member(name, o);
+    std::string head = npy::format_header(type, shape);
+    zip_.write(detail::as_bytes(head));
+    detail::external_member m;
+    m.name = name;
+    m.path = ctx_.path.to_value();
+    m.length = shape.empty() ? 1 : shape[0];
+    written_externals_.push_back(std::move(m));
+    slot(tokens) = object{{std::string(detail::format_key), std::string(detail::numpy_prefix) + ":external"},
+                          {std::string(detail::ref_key), name},
+                          {"shape", detail::shape_value(shape)},
+                          {"dtype", std::string(numpy_name(type))},
+                          {"n_elements", static_cast<std::uint64_t>(n)}};
+    streaming_ = true;
+    return array_stream(this, type, n * itemsize(type));
+  }
+
+  /// Writes the document and the metadata, finishes the archive and renames
+  /// it into place. Returns the path written.
+  std::filesystem::path close() {
+    check_open();
+    if (streaming_) throw error("writer: close() with an array_stream not finished", target_);
+    try {
+      detail::zip_member_options o = member_options(false);
+      detail::set_dos_time_now(o);
+      std::string text = json::to_string(document_);
+      zip_.add_member(std::string(detail::main_member), detail::as_bytes(text), o);
+      ctx_.externals = std::move(written_externals_);
+      std::string meta = json::to_string(detail::build_meta(ctx_));
+      zip_.add_member(std::string(detail::meta_member), detail::as_bytes(meta), o);
+      zip_.finish();
+      std::error_code ec;
+      std::filesystem::rename(temp_, target_, ec);
+      if (ec) throw error("cannot move the finished archive into place: " + ec.message(), target_);
+    } catch (const error& e) {
+      std::error_code ignored;
+      std::filesystem::remove(temp_, ignored);
+      closed_ = true;
+      throw error(e.reason(), target_, e.object_path(), e.member());
+    }
+    closed_ = true;
+    detail::remove_stale_temporaries(target_);
+    return target_;
+  }
+
+ private:
+  friend class array_stream;
+
+  static std::filesystem::path normalize(std::filesystem::path path) {
+    if (!path.filename().string().ends_with(".zanj")) path += ".zanj";
+    if (auto parent = path.parent_path(); !parent.empty()) {
+      std::error_code ec;
+      std::filesystem::create_directories(parent, ec);
+      if (ec) throw error("cannot create directory '" + parent.string() + "': " + ec.message(), path);
+    }
+    return path;
+  }
+
+  void check_open() const {
+    if (closed_) throw error("writer: already closed", target_);
+  }
+
+  detail::zip_member_options member_options(bool external) const {
+    detail::zip_member_options o;
+    o.method = opts_.compress ? detail::zip_method::deflated : detail::zip_method::stored;
+    o.level = opts_.compress_level;
+    o.zip64_local_extra = external;
+    if (external && !opts_.compress) o.align = 64;
+    return o;
+  }
+
+  /// Writes the members registered by the last put() and drops their data.
+  void flush_externals() {
+    for (auto& m : ctx_.externals) {
+      detail::zip_member_options o = member_options(true);
+      if (m.kind != detail::external_kind::npy) o.align = 0;
+      o.size_hint = m.head.size() + m.body_size();
+      zip_.begin_member(m.name, o);
+      zip_.write(detail::as_bytes(m.head));
+      for (auto chunk : m.body)
+        if (!chunk.empty()) zip_.write(chunk);
+      zip_.end_member();
+      m.head.clear();
+      m.head.shrink_to_fit();
+      m.body.clear();
+      m.owned_body = {};
+      written_externals_.push_back(std::move(m));
+    }
+    ctx_.externals.clear();
+  }
+
+  std::vector<std::string> parse_pointer(std::string_view pointer) const {
+    std::vector<std::string> tokens;
+    if (pointer.empty()) return tokens;
+    if (pointer.front() != '/') throw error("writer: JSON pointer must be empty or start with '/'", target_);
+    std::size_t pos = 0;
+    while (pos < pointer.size()) {
+      std::size_t next = pointer.find('/', pos + 1);
+      std::string_view raw = pointer.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+      std::string token;
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1'))
+          token += raw[++i] == '0' ? '~' : '/';
+        else
+          token += raw[i];
+      }
+      tokens.push_back(std::move(token));
+      pos = next == std::string_view::npos ? pointer.size() : next;
+    }
+    return tokens;
+  }
+
+  void set_path(const std::vector<std::string>& tokens) {
+    while (!ctx_.path.empty()) ctx_.path.pop();
+    for (auto& t : tokens) ctx_.path.push(t);
+  }
+
+  /// The place in the document for `tokens`, creating objects on the way.
+  value& slot(const std::vector<std::string>& tokens) {
+    value* node = &document_;
+    for (auto& t : tokens) {
+      if (!node->is_object()) *node = object{};
+      node = &node->as_object()[t];
+    }
+    return *node;
+  }
+
+  void stream_bytes(std::span<const std::byte> bytes) { zip_.write(bytes); }
+  void end_stream() {
+    zip_.end_member();
+    streaming_ = false;
+  }
+
+  options opts_;
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  detail::save_context ctx_;
+  detail::zip_writer zip_;
+  value document_;
+  std::vector<detail::external_member> written_externals_;
+  bool streaming_ = false;
+  bool closed_ = false;
+};
+
+inline void array_stream::write_bytes(std::span<const std::byte> bytes) {
+  if (!owner_) throw error("array_stream: already finished");
+  if (bytes.size() % item_ != 0) throw error("array_stream: a write must hold whole elements");
+  if (written_ + bytes.size() > expected_)
+    throw error("array_stream: more data than the shape holds (" + std::to_string(expected_) + " bytes)");
+  owner_->stream_bytes(bytes);
+  written_ += bytes.size();
+}
+
+inline void array_stream::finish() {
+  if (!owner_) throw error("array_stream: already finished");
+  if (written_ != expected_)
+    throw error("array_stream: " + std::to_string(written_) + " of " + std::to_string(expected_) +
+                " bytes written before finish()");
+  owner_->end_stream();
+  owner_ = nullptr;
+}
+
+}  // namespace zanj
