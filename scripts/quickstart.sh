@@ -8,7 +8,8 @@ packages=(
   cmake ninja-build g++
   libboost1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost-test1.81-dev
   zlib1g-dev
-  python3-numpy unzip  # real clients the tests check our files against
+  libeigen3-dev  # optional for users (zanj/ext/eigen.hpp); its test suite needs it
+  python3-numpy python3-pandas unzip  # real clients the tests check our files against
 )
 missing=()
 for p in "${packages[@]}"; do
