@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cstdint>
+#include <sys/resource.h>
 #include <map>
 #include <string>
 #include <vector>
@@ -100,6 +101,10 @@ BOOST_AUTO_TEST_CASE(stored_arrays_are_viewed_in_place) {
   auto view = a.view<double>("/layers/1/w");
   BOOST_TEST(view.zero_copy());
   BOOST_TEST(reinterpret_cast<std::uintptr_t>(view.data()) % 64 == 0u);
+  // the elements lie inside the file mapping
+  auto file = a.mapping();
+  auto first = reinterpret_cast<const std::byte*>(view.data());
+  BOOST_TEST((first >= file.data() && first + view.size() * sizeof(double) <= file.data() + file.size()));
   BOOST_TEST((std::vector<double>(view.elements().begin(), view.elements().end()) == m.layers[1].w));
   BOOST_TEST(a.member_reads() == 1u);  // viewing read no member content
 
@@ -119,6 +124,44 @@ BOOST_AUTO_TEST_CASE(stored_arrays_are_viewed_in_place) {
     return c.view<double>("/layers/0/w");
   }();
   BOOST_TEST(kept.elements()[1] == 0.001);
+}
+
+BOOST_AUTO_TEST_CASE(every_stored_npy_payload_is_64_byte_aligned) {
+  // Members of our stored files: each .npy payload, and so each array's data
+  // (the npy header is a multiple of 64 bytes), starts at a multiple of 64.
+  zanj_test::scratch_dir dir;
+  zanj::options stored;
+  stored.compress = false;
+  std::map<std::string, std::vector<std::uint8_t>> odd_sizes;
+  for (int i = 0; i < 20; ++i) odd_sizes["k" + std::string(std::size_t(i), 'x')] = std::vector<std::uint8_t>(256 + 7 * i, 1);
+  auto path = zanj::save(odd_sizes, dir / "aligned", stored);
+  zanj::detail::zip_reader zip(path);
+  int npy = 0;
+  for (auto& e : zip.entries()) {
+    if (!e.name.ends_with(".npy")) continue;
+    ++npy;
+    BOOST_TEST(e.data_offset % 64 == 0u, e.name);
+  }
+  BOOST_TEST(npy == 20);
+}
+
+BOOST_AUTO_TEST_CASE(saving_does_not_copy_a_large_array) {
+  // Peak memory while saving a 256 MiB array stays near the array itself:
+  // the .npy member is written from the caller's buffer.
+  struct holder {
+    std::vector<float> big;
+  } h{std::vector<float>(std::size_t{64} << 20, 1.5f)};
+  zanj_test::scratch_dir dir;
+  zanj::options stored;
+  stored.compress = false;
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  auto path = zanj::save(h, dir / "big", stored);
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  const long grown_kib = after.ru_maxrss - before.ru_maxrss;
+  BOOST_TEST(grown_kib < 64 * 1024, "peak memory grew by " << grown_kib << " KiB while saving 256 MiB");
+  BOOST_TEST(std::filesystem::file_size(path) > (std::uint64_t{256} << 20));
 }
 
 BOOST_AUTO_TEST_CASE(fixture_arrays_through_the_archive) {

@@ -98,7 +98,49 @@ T round_trip(const T& v, const zanj::options& opts = {}) {
 
 }  // namespace
 
+namespace {
+
+// Looks like a sequence (begin/end/push_back/clear) and is a plain aggregate:
+// the priority order makes it a list; family_enabled can opt it out of that.
+struct labelled_points {
+  std::vector<int> points;
+  auto begin() const { return points.begin(); }
+  auto end() const { return points.end(); }
+  auto begin() { return points.begin(); }
+  auto end() { return points.end(); }
+  void push_back(int p) { points.push_back(p); }
+  void clear() { points.clear(); }
+  using value_type = int;
+};
+struct plain_points {
+  std::vector<int> points;
+  auto begin() const { return points.begin(); }
+  auto end() const { return points.end(); }
+  auto begin() { return points.begin(); }
+  auto end() { return points.end(); }
+  void push_back(int p) { points.push_back(p); }
+  void clear() { points.clear(); }
+  using value_type = int;
+};
+
+}  // namespace
+
+template <>
+inline constexpr bool zanj::family_enabled<plain_points, zanj::family::sequence> = false;
+
 BOOST_AUTO_TEST_SUITE(roundtrip)
+
+BOOST_AUTO_TEST_CASE(a_type_in_two_families_can_opt_out_of_one) {
+  static_assert(zanj::detail::family_of<labelled_points>() == zanj::family::sequence);
+  static_assert(zanj::detail::family_of<plain_points>() == zanj::family::aggregate);
+  zanj_test::scratch_dir dir;
+  auto as_list = zanj::save(labelled_points{{1, 2}}, dir / "list");
+  BOOST_TEST(zanj_test::member_text(as_list, "__zanj__.json") == "[\n\t1,\n\t2\n]");
+  auto as_struct = zanj::save(plain_points{{1, 2}}, dir / "struct");
+  BOOST_TEST(zanj_test::member_text(as_struct, "__zanj__.json").starts_with(
+      "{\n\t\"__muutils_format__\": \"plain_points(SerializableDataclass)\",\n\t\"points\": {"));
+  BOOST_TEST((zanj::read<plain_points>(as_struct).points == std::vector<int>{1, 2}));
+}
 
 BOOST_AUTO_TEST_CASE(the_readme_example) {
   complicated obj{"demo", {1.0, 2.5, 0.1}, {{"x", 1, {1, 2, 3}}, {"y", 2, {}}}, {{"a", 1.5}, {"b", -2.0}}, 7};

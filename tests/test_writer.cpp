@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,39 @@ BOOST_AUTO_TEST_CASE(streamed_array_in_chunks) {
   BOOST_TEST(a.get<std::string>("/name") == "streamed");
   auto nested = a.get<std::vector<std::vector<float>>>("/data");  // CRC-checked read
   BOOST_TEST(nested[999][776] == element(999 * 777 + 776));
+}
+
+BOOST_AUTO_TEST_CASE(streamed_table_row_by_row) {
+  struct sample {
+    std::int64_t id = 0;
+    double x = 0;
+    std::optional<std::string> label;
+  };
+  zanj_test::scratch_dir dir;
+  zanj::writer w(dir / "t");
+  auto t = w.stream_table<sample>("/samples");
+  for (std::int64_t i = 0; i < 1000; ++i)
+    t.write(sample{i, double(i) / 8, i % 3 == 0 ? std::nullopt : std::optional<std::string>("r" + std::to_string(i))});
+  BOOST_CHECK_EXCEPTION(w.put("/x", 1), zanj::error, zanj_test::message_has({"stream is open"}));
+  t.finish();
+  auto empty = w.stream_table<sample>("/none");
+  empty.finish();
+  auto path = w.close();
+
+  auto text = zanj_test::member_text(path, "__zanj__.json");
+  BOOST_TEST(text.find("\"__muutils_format__\": \"pandas.DataFrame:external\",\n\t\t\"$ref\": \"samples.jsonl\",\n\t\t"
+                       "\"len(data)\": 1000") != std::string::npos);
+  auto jsonl = zanj_test::member_text(path, "samples.jsonl");
+  BOOST_TEST(jsonl.starts_with("{\"id\": 0, \"x\": 0.0, \"label\": null}\n{\"id\": 1, \"x\": 0.125, \"label\": \"r1\"}\n"));
+  BOOST_TEST(zanj_test::member_text(path, "none.jsonl").empty());
+  auto back = zanj::read<std::map<std::string, zanj::table_of<sample>>>(path);
+  BOOST_REQUIRE(back.at("samples").rows.size() == 1000u);
+  BOOST_TEST(back.at("samples").rows[999].x == 999.0 / 8);
+  BOOST_TEST(*back.at("samples").rows[998].label == "r998");
+  BOOST_TEST(!back.at("samples").rows[999].label.has_value());
+  BOOST_TEST(back.at("none").rows.empty());
+  auto info = zanj::read_meta(path).as_object().at("externals_info").as_object().at("samples.jsonl");
+  BOOST_TEST(info.find("len(data)")->as_int64() == 1000);
 }
 
 BOOST_AUTO_TEST_CASE(misuse_is_reported_and_leaves_nothing) {

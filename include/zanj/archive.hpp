@@ -172,6 +172,9 @@ class archive {
     return out;
   }
 
+  /// The file as mapped in memory; zero-copy views point into it.
+  std::span<const std::byte> mapping() const noexcept { return zip_->mapping(); }
+
   /// How many member contents were read so far (laziness, in tests).
   std::size_t member_reads() const noexcept { return zip_->content_reads(); }
 

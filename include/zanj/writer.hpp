@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +22,7 @@
 #include <zanj/error.hpp>
 #include <zanj/npy.hpp>
 #include <zanj/options.hpp>
+#include <zanj/table.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj {
@@ -62,6 +64,33 @@ class array_stream {
   std::uint64_t written_ = 0;
 };
 
+/// A table being streamed row by row into a DataFrame .jsonl member (the
+/// zanj 0.6 layout): write rows, then finish().
+template <table_row Row>
+class table_stream {
+ public:
+  table_stream(const table_stream&) = delete;
+  table_stream& operator=(const table_stream&) = delete;
+  table_stream(table_stream&& other) noexcept
+      : owner_(other.owner_), slot_(other.slot_), rows_(other.rows_), first_(std::move(other.first_)) {
+    other.owner_ = nullptr;
+  }
+
+  void write(const Row& row);
+
+  /// Ends the member and fills in the reference object (row count, first row).
+  void finish();
+
+ private:
+  friend class writer;
+  table_stream(writer* owner, value* slot) : owner_(owner), slot_(slot) {}
+  writer* owner_;
+  value* slot_;  // the reference object in the document
+  std::uint64_t rows_ = 0;
+  std::optional<value> first_;
+  std::string line_;
+};
+
 class writer {
  public:
   /// Starts writing `path` (".zanj" appended if missing, parent folders
@@ -87,6 +116,8 @@ class writer {
   template <class T>
   void put(std::string_view pointer, const T& v) {
     check_open();
+    // The open member of a stream is being written: nothing may come between.
+    if (streaming_) throw error("writer: put() while a stream is open; finish() it first", target_);
     auto tokens = parse_pointer(pointer);
     set_path(tokens);
     value saved = detail::save_value(v, ctx_);
@@ -99,7 +130,7 @@ class writer {
   /// the chunks the caller writes.
   array_stream stream_array(std::string_view pointer, dtype type, std::vector<std::size_t> shape) {
     check_open();
-    if (streaming_) throw error("writer: another array_stream is still open", target_);
+    if (streaming_) throw error("writer: another stream is still open", target_);
     auto tokens = parse_pointer(pointer);
     if (tokens.empty()) throw error("writer: an array stream cannot be the root", target_);
     set_path(tokens);
@@ -125,11 +156,40 @@ class writer {
     return array_stream(this, type, n * itemsize(type));
   }
 
+  /// Streams a table of `Row`s into a .jsonl member at `pointer`, one line per
+  /// row as it is written: Python reads it as a pandas DataFrame.
+  template <table_row Row>
+  table_stream<Row> stream_table(std::string_view pointer) {
+    check_open();
+    if (streaming_) throw error("writer: another stream is still open", target_);
+    auto tokens = parse_pointer(pointer);
+    if (tokens.empty()) throw error("writer: a table stream cannot be the root", target_);
+    set_path(tokens);
+    std::string name = ctx_.claim_member("jsonl");
+    detail::zip_member_options o = member_options(true);
+    o.align = 0;
+    zip_.begin_member(name, o);
+    detail::external_member m;
+    m.name = name;
+    m.path = ctx_.path.to_value();
+    m.kind = detail::external_kind::jsonl;
+    written_externals_.push_back(std::move(m));
+    list columns;
+    for (auto column : detail::field_names<Row>()) columns.emplace_back(std::string(column));
+    value& ref = slot(tokens);
+    ref = object{{std::string(detail::format_key), std::string(detail::dataframe_external)},
+                 {std::string(detail::ref_key), name},
+                 {"len(data)", 0},
+                 {"columns", std::move(columns)}};
+    streaming_ = true;
+    return table_stream<Row>(this, &ref);
+  }
+
   /// Writes the document and the metadata, finishes the archive and renames
   /// it into place. Returns the path written.
   std::filesystem::path close() {
     check_open();
-    if (streaming_) throw error("writer: close() with an array_stream not finished", target_);
+    if (streaming_) throw error("writer: close() with a stream not finished", target_);
     try {
       detail::zip_member_options o = member_options(false);
       detail::set_dos_time_now(o);
@@ -155,6 +215,8 @@ class writer {
 
  private:
   friend class array_stream;
+  template <table_row Row>
+  friend class table_stream;
 
   static std::filesystem::path normalize(std::filesystem::path path) {
     if (!path.filename().string().ends_with(".zanj")) path += ".zanj";
@@ -266,6 +328,33 @@ inline void array_stream::finish() {
   if (written_ != expected_)
     throw error("array_stream: " + std::to_string(written_) + " of " + std::to_string(expected_) +
                 " bytes written before finish()");
+  owner_->end_stream();
+  owner_ = nullptr;
+}
+
+template <table_row Row>
+void table_stream<Row>::write(const Row& row) {
+  if (!owner_) throw error("table_stream: already finished");
+  object record;
+  detail::for_each_field(row, [&](std::string_view name, const auto& field) {
+    record.append(std::string(name), detail::cell_to_value(field));
+  });
+  line_.clear();
+  json::write(line_, record, json::style::compact);
+  line_ += '\n';
+  owner_->stream_bytes(detail::as_bytes(line_));
+  if (rows_++ == 0) first_ = value(std::move(record));
+}
+
+template <table_row Row>
+void table_stream<Row>::finish() {
+  if (!owner_) throw error("table_stream: already finished");
+  auto& ref = slot_->as_object();
+  ref.at("len(data)") = rows_;
+  if (first_) ref.append("data[0]", *first_);
+  auto& member = owner_->written_externals_.back();
+  member.length = rows_;
+  member.first_item = first_;
   owner_->end_stream();
   owner_ = nullptr;
 }

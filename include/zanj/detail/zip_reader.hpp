@@ -55,6 +55,9 @@ class zip_reader {
     return {bytes() + entry.data_offset, static_cast<std::size_t>(entry.compressed_size)};
   }
 
+  /// The whole file as mapped in memory.
+  std::span<const std::byte> mapping() const noexcept { return {bytes(), static_cast<std::size_t>(size_)}; }
+
   /// How many times a member's content was read (read, read_into,
   /// stored_view): lets tests prove that lazy access touches only what it needs.
   std::size_t content_reads() const noexcept { return content_reads_; }
