@@ -121,7 +121,7 @@ class writer {
     auto tokens = parse_pointer(pointer);
     set_path(tokens);
     value saved = detail::save_value(v, ctx_);
-    flush_externals();
+    on_file([&] { flush_externals(); });
     slot(tokens) = std::move(saved);
   }
 
@@ -139,9 +139,11 @@ class writer {
     std::string name = ctx_.claim_member("npy");
     detail::zip_member_options o = member_options(true);
     o.size_hint = n * itemsize(type) + 128;
-    zip_.begin_member(name, o);
     std::string head = npy::format_header(type, shape);
-    zip_.write(detail::as_bytes(head));
+    on_file([&] {
+      zip_.begin_member(name, o);
+      zip_.write(detail::as_bytes(head));
+    });
     detail::external_member m;
     m.name = name;
     m.path = ctx_.path.to_value();
@@ -168,7 +170,7 @@ class writer {
     std::string name = ctx_.claim_member("jsonl");
     detail::zip_member_options o = member_options(true);
     o.align = 0;
-    zip_.begin_member(name, o);
+    on_file([&] { zip_.begin_member(name, o); });
     detail::external_member m;
     m.name = name;
     m.path = ctx_.path.to_value();
@@ -297,9 +299,21 @@ class writer {
     return *node;
   }
 
-  void stream_bytes(std::span<const std::byte> bytes) { zip_.write(bytes); }
+  /// Runs `f`, which writes to the temporary file; its errors name the target.
+  template <class F>
+  void on_file(F&& f) {
+    try {
+      f();
+    } catch (const error& e) {
+      throw error(e.reason(), target_, e.object_path(), e.member());
+    }
+  }
+
+  void stream_bytes(std::span<const std::byte> bytes) {
+    on_file([&] { zip_.write(bytes); });
+  }
   void end_stream() {
-    zip_.end_member();
+    on_file([&] { zip_.end_member(); });
     streaming_ = false;
   }
 

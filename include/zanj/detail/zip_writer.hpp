@@ -28,6 +28,21 @@
 
 namespace zanj::detail {
 
+namespace testing {
+
+/// The system calls through which zip_writer puts an archive on disk.
+enum class io_call { write, pwrite, fsync, close };
+
+/// Fault injection for tests (tests/test_fault_injection.cpp); never set by
+/// the library. When non-null, zip_writer calls it before each write, pwrite
+/// and fsync of an archive it writes, and after its close; a nonzero return
+/// is an errno value with which that call then fails (the call is not made,
+/// except close, which always releases the descriptor). Process-wide, not
+/// synchronized: set it only while no other thread writes an archive.
+inline int (*zip_io_fault)(io_call) = nullptr;
+
+}  // namespace testing
+
 struct zip_member_options {
   zip_method method = zip_method::deflated;
   int level = -1;  // zlib level, -1 = zlib default
@@ -192,9 +207,9 @@ class zip_writer {
     append(tail);
 
     flush_buffer();
-    if (::fsync(fd_) != 0) fail_errno("fsync failed");
+    if (injected_fault(testing::io_call::fsync) || ::fsync(fd_) != 0) fail_errno("fsync failed");
     const int fd = std::exchange(fd_, -1);
-    if (::close(fd) != 0) fail_errno("close failed");
+    if (::close(fd) != 0 || injected_fault(testing::io_call::close)) fail_errno("close failed");
     finished_ = true;
   }
 
@@ -223,6 +238,15 @@ class zip_writer {
   [[noreturn]] void fail_errno(const std::string& what) const {
     const int err = errno;
     throw error(what + ": " + std::strerror(err), path_, {}, current_ ? current_->entry.name : std::string());
+  }
+
+  // True, with errno set, when testing::zip_io_fault fails this call.
+  static bool injected_fault(testing::io_call call) noexcept {
+    if (testing::zip_io_fault == nullptr) return false;
+    const int err = testing::zip_io_fault(call);
+    if (err == 0) return false;
+    errno = err;
+    return true;
   }
 
   static bool needs_zip64(const zip_entry& e) noexcept {
@@ -330,7 +354,9 @@ class zip_writer {
 
   void write_fully(std::span<const std::byte> data) {
     while (!data.empty()) {
-      const ssize_t n = ::write(fd_, data.data(), std::min(data.size(), max_write_step));
+      const ssize_t n = injected_fault(testing::io_call::write)
+                            ? -1
+                            : ::write(fd_, data.data(), std::min(data.size(), max_write_step));
       if (n < 0) {
         if (errno == EINTR) continue;
         fail_errno("write failed");
@@ -347,7 +373,9 @@ class zip_writer {
       std::span<const std::byte> part = data.first(on_disk);
       std::uint64_t pos = at;
       while (!part.empty()) {
-        const ssize_t n = ::pwrite(fd_, part.data(), part.size(), static_cast<off_t>(pos));
+        const ssize_t n = injected_fault(testing::io_call::pwrite)
+                              ? -1
+                              : ::pwrite(fd_, part.data(), part.size(), static_cast<off_t>(pos));
         if (n < 0) {
           if (errno == EINTR) continue;
           fail_errno("write failed");
