@@ -41,6 +41,7 @@ inline constexpr bool is_std_span_v<std::span<E, N>> = true;
 /// in which they are tried.
 enum class family {
   custom,           // zanj_traits<T> with save and/or load   -> codec/custom.hpp
+  configured_model, // a model built from its config          -> codec/model.hpp
   dynamic,          // zanj::value                            -> codec/dynamic.hpp
   boolean,          // bool                                   -> codec/scalar.hpp
   integer,          // every integer width                    -> codec/scalar.hpp
@@ -136,6 +137,26 @@ concept sequence_like = std::ranges::range<T> && !string_like<T> && !requires { 
 /// std::pair and std::tuple: saved as JSON lists.
 template <class T>
 concept tuple_like = detail::is_specialization_v<T, std::tuple> || detail::is_specialization_v<T, std::pair>;
+
+namespace detail {
+/// Stands for any parameter visitor in configured_model_like below.
+struct parameter_probe {
+  template <class P>
+  void operator()(std::string_view, P&) const noexcept {}
+};
+}  // namespace detail
+
+/// A model rebuilt from its config alone, with parameters visited by dotted
+/// name and training records: saved as a Python ConfiguredModel (zanj/model.hpp).
+template <class T>
+concept configured_model_like = requires(T& m, const T& cm) {
+  typename T::config_type;
+  { cm.config() } -> std::convertible_to<const typename T::config_type&>;
+  m.training_records();
+  cm.training_records();
+  m.for_each_parameter(detail::parameter_probe{});
+  cm.for_each_parameter(detail::parameter_probe{});
+} && std::constructible_from<T, const typename T::config_type&>;
 
 /// std::optional: null when empty.
 template <class T>

@@ -9,8 +9,10 @@
 #include <zanj/concepts.hpp>
 #include <zanj/dtype.hpp>
 #include <zanj/error.hpp>
+#include <zanj/field.hpp>
 #include <zanj/half.hpp>
 #include <zanj/json.hpp>
+#include <zanj/model.hpp>
 #include <zanj/ndarray.hpp>
 #include <zanj/npy.hpp>
 #include <zanj/options.hpp>

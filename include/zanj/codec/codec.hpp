@@ -22,6 +22,7 @@ using zanj::family;
 template <class T>
 consteval family family_of() {
   if constexpr (has_traits_save<T> || has_traits_load<T>) return family::custom;
+  else if constexpr (configured_model_like<T>) return family::configured_model;
   else if constexpr (std::same_as<T, value>) return family::dynamic;
   else if constexpr (std::same_as<T, bool>) return family::boolean;
   else if constexpr (std::is_integral_v<T>) return family::integer;

@@ -72,6 +72,9 @@ T load_new(const value& node, load_context& ctx) {
   if constexpr (family_of<T>() == family::custom) {
     static_assert(has_traits_load<T>, "zanj: this type cannot be read (its zanj_traits has no load)");
     return located(ctx, [&] { return codec<T>::make(node, ctx); });
+  } else if constexpr (requires { codec<T>::make(node, ctx); }) {
+    // A codec that builds its T itself (a configured model, from its config).
+    return located(ctx, [&] { return codec<T>::make(node, ctx); });
   } else {
     T out{};
     load_value(node, ctx, out);

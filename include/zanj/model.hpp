@@ -1,0 +1,217 @@
+// Configured models: a model type that names its config struct, is built
+// from the config alone and exposes its parameters by dotted name. zanj::save
+// writes it as the Python reference writes a ConfiguredModel (FORMAT.md §9),
+// so Python's `MyModel.read(path)` loads it (and C++ reads Python's files).
+//
+//     struct mlp_config { int input_dim = 4; int hidden_dim = 8; zanj::by_name<activations> act_fn{"ReLU"}; };
+//
+//     class MyNN : public zanj::configured_model<MyNN, mlp_config> {
+//      public:
+//       explicit MyNN(const mlp_config& c) : configured_model(c), w(c.hidden_dim, c.input_dim), b(c.hidden_dim) {}
+//       template <class Self, class Visit>               // Self: MyNN or const MyNN
+//       static void parameters(Self& self, Visit&& visit) {
+//         visit("net.0.weight", self.w);
+//         visit("net.0.bias", self.b);
+//       }
+//       Eigen::MatrixXf w; Eigen::VectorXf b;          // or zanj::ndarray<float>, std::vector<float>
+//     };
+//
+//     model.save("out/model");                          // or zanj::save(model, "out/model")
+//     auto back = MyNN::read("out/model.zanj");         // or zanj::read<MyNN>(...)
+//     auto checked = MyNN::read("out/model.zanj", expected_config);   // zanj::config_mismatch if it differs
+//
+// This header does not include Eigen: Eigen parameters need
+// <zanj/ext/eigen.hpp> where the model is saved or read.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <zanj/codec/dispatch.hpp>
+#include <zanj/codec/model.hpp>
+#include <zanj/error.hpp>
+#include <zanj/json.hpp>
+#include <zanj/options.hpp>
+#include <zanj/read.hpp>
+#include <zanj/save.hpp>
+#include <zanj/value.hpp>
+
+namespace zanj {
+
+/// One field in which two configs differ: its dotted path ("loss_kwargs.reduction")
+/// and each side's value as compact JSON.
+struct config_difference {
+  std::string field;
+  std::string expected;
+  std::string found;
+};
+
+/// Thrown when a config is not the one expected (the reference's
+/// ConfigMismatchException); a zanj::error whose message lists the fields.
+class config_mismatch : public error {
+ public:
+  config_mismatch(std::vector<config_difference> differences, std::filesystem::path file = {},
+                  std::string object_path = {})
+      : error(describe(differences), std::move(file), std::move(object_path)), differences_(std::move(differences)) {}
+
+  const std::vector<config_difference>& differences() const noexcept { return differences_; }
+
+ private:
+  static std::string describe(const std::vector<config_difference>& differences) {
+    std::string s = "config mismatch in " + std::to_string(differences.size()) +
+                    (differences.size() == 1 ? " field: " : " fields: ");
+    for (std::size_t i = 0; i < differences.size(); ++i)
+      s += (i ? "; " : "") + differences[i].field + " (expected " + differences[i].expected + ", found " +
+           differences[i].found + ")";
+    return s;
+  }
+
+  std::vector<config_difference> differences_;
+};
+
+namespace detail {
+
+/// A value as it would be saved, every array and list inline.
+template <class T>
+value saved_inline(const T& v) {
+  options opts;
+  opts.external_array_threshold = std::numeric_limits<std::size_t>::max();
+  opts.external_list_threshold = std::numeric_limits<std::size_t>::max();
+  save_context ctx(opts, {});
+  return save_value(v, ctx);
+}
+
+inline std::string short_json(const value& v) {
+  std::string s = json::to_string(v, json::style::compact);
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
+}
+
+inline void diff_values(const std::string& field, const value& expected, const value& found,
+                        std::vector<config_difference>& out) {
+  auto* a = expected.get_if<object>();
+  auto* b = found.get_if<object>();
+  if (a && b) {
+    auto child = [&](const std::string& key) { return field.empty() ? key : field + "." + key; };
+    for (auto& [key, v] : *a) {
+      if (const value* w = b->find(key))
+        diff_values(child(key), v, *w, out);
+      else
+        out.push_back({child(key), short_json(v), "nothing"});
+    }
+    for (auto& [key, w] : *b)
+      if (!a->contains(key)) out.push_back({child(key), "nothing", short_json(w)});
+    return;
+  }
+  auto* la = expected.items();
+  auto* lb = found.items();
+  if (la && lb && la->size() == lb->size()) {
+    for (std::size_t i = 0; i < la->size(); ++i)
+      diff_values(field + "." + std::to_string(i), (*la)[i], (*lb)[i], out);
+    return;
+  }
+  // Compared as text, so NaN equals NaN and 1 differs from 1.0.
+  std::string ta = json::to_string(expected, json::style::compact), tb = json::to_string(found, json::style::compact);
+  if (ta != tb) out.push_back({field.empty() ? "<config>" : field, short_json(expected), short_json(found)});
+}
+
+}  // namespace detail
+
+/// The fields in which two configs differ, compared field by field as they
+/// are saved (nested structs and objects by dotted path); empty when equal.
+/// Works for any saveable type: reflected structs, zanj_traits types, by_name
+/// fields (compared by name), maps, zanj::value.
+template <class Config>
+std::vector<config_difference> config_differences(const Config& expected, const Config& found) {
+  std::vector<config_difference> out;
+  detail::diff_values("", detail::saved_inline(expected), detail::saved_inline(found), out);
+  return out;
+}
+
+/// Throws zanj::config_mismatch listing the differing fields, if any.
+template <class Config>
+  requires(!configured_model_like<Config>)
+void require_same_config(const Config& expected, const Config& found) {
+  if (auto d = config_differences(expected, found); !d.empty()) throw config_mismatch(std::move(d));
+}
+
+/// The same for two models (the reference's assert_model_cfg_equality).
+template <configured_model_like Model>
+void require_same_config(const Model& expected, const Model& found) {
+  require_same_config(expected.config(), found.config());
+}
+
+/// Base class of a configured model. `Derived` is built from a `Config`
+/// (`explicit Derived(const Config&)`) and lists its parameters with
+///
+///     template <class Self, class Visit> static void parameters(Self& self, Visit&& visit);
+///
+/// calling visit("dotted.name", self.member) for each, in state_dict order
+/// (Self is Derived or const Derived). A parameter is an Eigen matrix or
+/// vector, a zanj::ndarray, or a std::vector / std::array of numbers.
+/// `Records` holds the training records: any saveable and loadable type
+/// (zanj::value by default, null until set; std::optional<my_records> works).
+///
+/// The class name in the file (Python's model class) is the unqualified C++
+/// name of Derived, or zanj_traits<Derived>::name; the config's is its struct
+/// name, "<Config>(SerializableDataclass)".
+template <class Derived, class Config, class Records = value>
+class configured_model {
+ public:
+  using config_type = Config;
+  using records_type = Records;
+
+  explicit configured_model(Config config) : config_(std::move(config)) {}
+
+  const Config& config() const noexcept { return config_; }
+  Records& training_records() noexcept { return records_; }
+  const Records& training_records() const noexcept { return records_; }
+
+  /// Calls f(name, parameter) for each parameter, in order.
+  template <class F>
+  void for_each_parameter(F&& f) {
+    Derived::parameters(static_cast<Derived&>(*this), f);
+  }
+  template <class F>
+  void for_each_parameter(F&& f) const {
+    Derived::parameters(static_cast<const Derived&>(*this), f);
+  }
+
+  /// The number of parameter elements (the reference's num_params).
+  std::size_t num_params() const {
+    std::size_t n = 0;
+    for_each_parameter([&](std::string_view, const auto& p) { n += detail::layout_of(p).count(); });
+    return n;
+  }
+
+  /// zanj::save(model, path, opts).
+  std::filesystem::path save(std::filesystem::path path, const options& opts = {}) const {
+    return zanj::save(static_cast<const Derived&>(*this), std::move(path), opts);
+  }
+
+  /// zanj::read<Derived>(path, opts): the model built from the stored config,
+  /// with every parameter loaded and checked by name, shape and dtype.
+  static Derived read(const std::filesystem::path& path, const options& opts = {}) {
+    return zanj::read<Derived>(path, opts);
+  }
+
+  /// Reads as above and requires the stored config to equal `expected`:
+  /// zanj::config_mismatch (a zanj::error) lists the fields that differ.
+  static Derived read(const std::filesystem::path& path, const Config& expected, const options& opts = {}) {
+    Derived model = read(path, opts);
+    if (auto d = config_differences(expected, model.config()); !d.empty())
+      throw config_mismatch(std::move(d), path, "/zanj_model_config");
+    return model;
+  }
+
+ private:
+  Config config_;
+  Records records_{};
+};
+
+}  // namespace zanj
