@@ -1,5 +1,5 @@
 // Writes zip archives member by member, streaming each payload once: the
-// local header is written with placeholder CRC/sizes and patched in place
+// local header is written with provisional CRC/sizes and patched in place
 // when the member ends (no data descriptors, like the Python reference).
 // POSIX file I/O; small writes are gathered in a buffer, large ones bypass it.
 #pragma once
@@ -86,7 +86,7 @@ class zip_writer {
     if (fd_ >= 0) ::close(fd_);
   }
 
-  /// Starts a member; its local header is written with placeholder CRC and sizes.
+  /// Starts a member; its local header is written with provisional CRC and sizes.
   void begin_member(std::string name, const zip_member_options& options = {}) {
     if (finished_) fail("archive already finished", name);
     if (current_) fail("member '" + current_->entry.name + "' is still open", name);
