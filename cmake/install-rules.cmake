@@ -38,6 +38,7 @@ write_basic_package_version_file(
 
 install(FILES "${PROJECT_BINARY_DIR}/zanjConfig.cmake"
               "${PROJECT_BINARY_DIR}/zanjConfigVersion.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/zanj-isal.cmake"
         DESTINATION "${ZANJ_INSTALL_CMAKEDIR}")
 
 # pkg-config: the prefix is found from the .pc file's own location, so the
@@ -54,6 +55,14 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
   set(ZANJ_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
   set(ZANJ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+# Built with ISA-L: its define and library (the headers call it).
+if(ZANJ_ISAL_FOUND)
+  set(ZANJ_PC_EXTRA_CFLAGS " -DZANJ_HAVE_ISAL=1")
+  set(ZANJ_PC_EXTRA_LIBS " -lisal")
+else()
+  set(ZANJ_PC_EXTRA_CFLAGS "")
+  set(ZANJ_PC_EXTRA_LIBS "")
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/zanj.pc.in"
                "${PROJECT_BINARY_DIR}/zanj.pc" @ONLY)

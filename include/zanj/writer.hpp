@@ -97,7 +97,9 @@ class writer {
   /// created). Nothing appears at `path` until close().
   explicit writer(std::filesystem::path path, options opts = {})
       : opts_(std::move(opts)), target_(normalize(std::move(path))), temp_(detail::temporary_path_for(target_)),
-        ctx_(opts_, target_), zip_(temp_), document_(object{}) {}
+        ctx_(opts_, target_), zip_(temp_), document_(object{}) {
+    zip_.sync_on_finish(opts_.sync);
+  }
 
   writer(const writer&) = delete;
   writer& operator=(const writer&) = delete;
@@ -239,21 +241,19 @@ class writer {
     o.method = opts_.compress ? detail::zip_method::deflated : detail::zip_method::stored;
     o.level = opts_.compress_level;
     o.zip64_local_extra = external;
-    if (external && !opts_.compress) o.align = 64;
+    if (external) o.align = 64;  // applies when stored
     return o;
   }
 
   /// Writes the members registered by the last put() and drops their data.
   void flush_externals() {
+    std::vector<std::span<const std::byte>> pieces;
     for (auto& m : ctx_.externals) {
       detail::zip_member_options o = member_options(true);
       if (m.kind != detail::external_kind::npy) o.align = 0;
-      o.size_hint = m.head.size() + m.body_size();
-      zip_.begin_member(m.name, o);
-      zip_.write(detail::as_bytes(m.head));
-      for (auto chunk : m.body)
-        if (!chunk.empty()) zip_.write(chunk);
-      zip_.end_member();
+      pieces.assign(1, detail::as_bytes(m.head));
+      pieces.insert(pieces.end(), m.body.begin(), m.body.end());
+      zip_.add_member_pieces(m.name, pieces, o);
       m.head.clear();
       m.head.shrink_to_fit();
       m.body.clear();

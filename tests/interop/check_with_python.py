@@ -111,10 +111,12 @@ def check_zip(archive, expect, fails):
             fails.append("duplicate member names")
         if names[:2] != [META_MEMBER, MAIN_MEMBER]:
             fails.append(f"first members are {names[:2]}, expected [{META_MEMBER!r}, {MAIN_MEMBER!r}]")
-        method = zipfile.ZIP_DEFLATED if expect["compress"] else zipfile.ZIP_STORED
+        stored = set(expect.get("stored_members", []))
         for info in infos:
             if info.filename.endswith("/"):
                 fails.append(f"{info.filename}: directory entry")
+            deflated = expect["compress"] and info.filename not in stored
+            method = zipfile.ZIP_DEFLATED if deflated else zipfile.ZIP_STORED
             if info.compress_type != method:
                 fails.append(f"{info.filename}: compression method {info.compress_type}, expected {method}")
             utf8_flag = bool(info.flag_bits & 0x800)

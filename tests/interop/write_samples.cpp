@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <complex>
 #include <cstdint>
 #include <cstdio>
@@ -285,6 +286,10 @@ class expectation {
                       ", \"rows\": " + json_string(rows_json) + "}");
   }
 
+  /// A member that must be stored although the archive is compressed (the
+  /// writer stores large members that deflate would not shrink).
+  void stored_member(std::string name) { stored_members_.push_back(std::move(name)); }
+
   void write(const fs::path& file) const {
     auto block = [](const std::vector<std::string>& entries) {
       std::string out = "[";
@@ -297,14 +302,15 @@ class expectation {
         << ",\n  \"externals\": " << json_list(externals_, json_string) << ",\n  \"arrays\": " << block(arrays_)
         << ",\n  \"lists\": " << block(lists_) << ",\n  \"values\": " << block(values_)
         << ",\n  \"strings\": " << block(strings_) << ",\n  \"keys\": " << block(keys_)
-        << ",\n  \"frames\": " << block(frames_) << "\n}\n";
+        << ",\n  \"frames\": " << block(frames_)
+        << ",\n  \"stored_members\": " << json_list(stored_members_, json_string) << "\n}\n";
     if (!out) throw std::runtime_error("cannot write " + file.string());
   }
 
  private:
   std::string archive_;
   zanj::options opts_;
-  std::vector<std::string> externals_, arrays_, lists_, values_, strings_, keys_, frames_;
+  std::vector<std::string> externals_, arrays_, lists_, values_, strings_, keys_, frames_, stored_members_;
 };
 
 // ---------------------------------------------------------------------------
@@ -780,6 +786,31 @@ constexpr mode_entry all_modes[] = {{zanj::array_mode::array_list_meta, "list_me
                                     {zanj::array_mode::array_hex_meta, "hex_meta"},
                                     {zanj::array_mode::array_b64_meta, "b64_meta"}};
 
+/// Large members: a compressible 24 MiB int16 array, which the writer
+/// deflates in independent chunks on every core, and 2 MiB of float noise,
+/// which it stores even with compression on (deflate would not shrink it by
+/// 15%). Python must read both.
+zanj::value big_sample(expectation& e) {
+  zanj::object root;
+  const std::size_t rows = 3072, cols = 4096;
+  std::vector<std::int16_t> signal(rows * cols);
+  std::uint64_t state = 7;
+  for (std::size_t i = 0; i < signal.size(); ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    const auto wave = static_cast<int>(1000.0 * std::sin(static_cast<double>(i) * 0.001));
+    signal[i] = static_cast<std::int16_t>(wave + static_cast<int>(state >> 62) - 2);
+  }
+  put_array(root, e, "signal_i16", signal, {rows, cols});
+  std::vector<float> noise(512 * 1024);
+  for (float& x : noise) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    x = static_cast<float>(static_cast<double>(state >> 11) * 0x1.0p-53 * 2 - 1);
+  }
+  put_array(root, e, "noise_f32", noise);
+  if (e.opts().compress) e.stored_member("noise_f32.npy");
+  return root;
+}
+
 template <class Build>
 int write_sample(const fs::path& folder, const std::string& name, zanj::options opts, Build&& build) {
   const std::string archive = name + ".zanj";
@@ -825,6 +856,9 @@ int main(int argc, char** argv) {
       table_opts.compress = compress;
       count += write_sample(folder, "tables_" + ztag, table_opts, tables_sample);
       count += write_sample(folder, "table_root_" + ztag, table_opts, root_table_sample);
+      zanj::options big_opts;
+      big_opts.compress = compress;
+      count += write_sample(folder, "big_" + ztag, big_opts, big_sample);
     }
     std::cout << count << " samples written to " << folder.string() << "\n";
   } catch (const std::exception& ex) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include <cerrno>
 #include <cstdlib>
@@ -43,6 +44,7 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
                           const save_context& ctx) {
   const options& o = ctx.opts;
   zip_writer zip(file);
+  zip.sync_on_finish(o.sync);
   zip_member_options json_member;
   json_member.method = o.compress ? zip_method::deflated : zip_method::stored;
   json_member.level = o.compress_level;
@@ -55,20 +57,18 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
     std::string text = json::to_string(document);
     zip.add_member(std::string(main_member), as_bytes(text), json_member);
   }
+  std::vector<std::span<const std::byte>> pieces;
   for (const external_member& m : ctx.externals) {
     zip_member_options ext;
     ext.method = json_member.method;
     ext.level = o.compress_level;
     ext.zip64_local_extra = true;  // the reference forces it on externals
-    ext.size_hint = m.head.size() + m.body_size();
     // Stored .npy data lands 64-byte aligned in the file (its header is a
     // multiple of 64 bytes), ready to be mapped without a copy.
-    if (!o.compress && m.kind == external_kind::npy) ext.align = 64;
-    zip.begin_member(m.name, ext);
-    zip.write(as_bytes(m.head));
-    for (auto chunk : m.body)
-      if (!chunk.empty()) zip.write(chunk);
-    zip.end_member();
+    if (m.kind == external_kind::npy) ext.align = 64;
+    pieces.assign(1, as_bytes(m.head));
+    pieces.insert(pieces.end(), m.body.begin(), m.body.end());
+    zip.add_member_pieces(m.name, pieces, ext);
   }
   zip.finish();
 }

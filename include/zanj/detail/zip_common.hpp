@@ -1,5 +1,6 @@
 // Zip container basics shared by the reader and the writer: record layouts
-// (PKWARE APPNOTE 6.3), little-endian byte access, DOS timestamps, CRC-32.
+// (PKWARE APPNOTE 6.3), little-endian byte access, DOS timestamps; CRC-32
+// comes from crc32.hpp.
 #pragma once
 
 #include <algorithm>
@@ -11,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include <zlib.h>
+#include "zanj/detail/crc32.hpp"  // crc32_update, shared by the reader and the writer
 
 namespace zanj::detail {
 
@@ -26,6 +27,9 @@ struct zip_entry {
   std::uint64_t local_header_offset = 0;
   std::uint64_t data_offset = 0;  // absolute file offset of the payload (after local header, name, extra)
   std::uint16_t dos_time = 0, dos_date = 0;  // modification time as stored in the central directory
+  // From a chunk-map extra field (below), when the local header has a valid one.
+  std::uint64_t chunk_size = 0;
+  std::vector<std::uint32_t> chunk_sizes;
 };
 
 // Record signatures.
@@ -47,6 +51,14 @@ inline constexpr std::size_t zip_max_comment_size = 0xFFFF;
 inline constexpr std::uint16_t zip64_extra_id = 0x0001;
 inline constexpr std::uint16_t zip_align_extra_id = 0xD935;
 inline constexpr std::size_t zip64_local_extra_size = 4 + 16;  // header + u64 uncompressed + u64 compressed
+
+// zanj's chunk map, in the local header of a member deflated as independent
+// chunks (deflate.hpp): u64 uncompressed bytes per chunk (the last chunk may
+// be shorter), then the compressed size of each chunk (u32), in order. Other
+// zip readers skip it as an unknown extra field; zip_reader uses it to
+// inflate the chunks on every core.
+inline constexpr std::uint16_t zip_chunk_map_extra_id = 0x7a6a;  // "jz"
+inline constexpr std::size_t zip_chunk_map_max_chunks = 16000;  // fits one extra field
 
 // A 32/16-bit field holding all ones means "the real value is in the Zip64 record/extra".
 inline constexpr std::uint32_t zip32_sentinel = 0xFFFFFFFF;
@@ -117,21 +129,5 @@ inline dos_datetime to_dos_datetime(std::time_t t) noexcept {
 }
 
 inline dos_datetime dos_datetime_now() noexcept { return to_dos_datetime(std::time(nullptr)); }
-
-// ---- CRC-32 (the zip polynomial), through zlib ----
-
-/// Continues `crc` over `data`; start from 0. zlib takes 32-bit lengths, hence the chunking.
-inline std::uint32_t crc32_update(std::uint32_t crc, std::span<const std::byte> data) noexcept {
-  constexpr std::size_t max_chunk = std::size_t{1} << 30;
-  const auto* p = reinterpret_cast<const Bytef*>(data.data());
-  std::size_t left = data.size();
-  while (left > 0) {
-    const auto chunk = static_cast<uInt>(std::min(left, max_chunk));
-    crc = static_cast<std::uint32_t>(::crc32(crc, p, chunk));
-    p += chunk;
-    left -= chunk;
-  }
-  return crc;
-}
 
 }  // namespace zanj::detail

@@ -2,6 +2,14 @@
 // local header is written with provisional CRC/sizes and patched in place
 // when the member ends (no data descriptors, like the Python reference).
 // POSIX file I/O; small writes are gathered in a buffer, large ones bypass it.
+//
+// A member handed over whole (add_member, add_member_pieces) takes the fast paths: stored, its
+// space is allocated first (fallocate, as np.save does) and its CRC computed
+// on another core while it is written, straight from the caller's memory;
+// deflated, a large one is first sampled (stored if deflate would not
+// shrink it by 15%), then compressed in independent chunks on every core,
+// whose compressed sizes go into a chunk-map extra field (zip_common.hpp) so
+// that zip_reader can inflate them in parallel too.
 #pragma once
 
 #include <fcntl.h>
@@ -23,6 +31,7 @@
 #include <vector>
 
 #include "zanj/detail/deflate.hpp"
+#include "zanj/detail/parallel.hpp"
 #include "zanj/detail/zip_common.hpp"
 #include "zanj/error.hpp"
 
@@ -51,9 +60,9 @@ struct zip_member_options {
   // fields still hold the real sizes while they fit.
   bool zip64_local_extra = false;
   std::uint64_t size_hint = 0;  // expected uncompressed size, 0 = unknown; >= 4 GiB forces zip64_local_extra
-  // If > 0 (at most 32768), pad the local header's extra field (zipalign id
-  // 0xD935) so the payload starts at a file offset that is a multiple of
-  // `align`, which allows zero-copy views of stored members.
+  // If > 0 (at most 32768) and the member is stored, pad the local header's
+  // extra field (zipalign id 0xD935) so the payload starts at a file offset
+  // that is a multiple of `align`, which allows zero-copy views.
   std::size_t align = 0;
   std::uint16_t dos_time = 0, dos_date = (0 << 9) | (1 << 5) | 1;  // 1980-01-01 00:00:00
 };
@@ -78,7 +87,8 @@ class zip_writer {
         names_(std::move(other.names_)),
         current_(std::move(other.current_)),
         finished_(other.finished_),
-        force_zip64_(other.force_zip64_) {}
+        force_zip64_(other.force_zip64_),
+        sync_(other.sync_) {}
   zip_writer& operator=(zip_writer&&) = delete;
 
   /// Closes the file if still open; the archive is left unfinished (invalid).
@@ -87,38 +97,7 @@ class zip_writer {
   }
 
   /// Starts a member; its local header is written with provisional CRC and sizes.
-  void begin_member(std::string name, const zip_member_options& options = {}) {
-    if (finished_) fail("archive already finished", name);
-    if (current_) fail("member '" + current_->entry.name + "' is still open", name);
-    if (name.empty()) fail("empty member name");
-    if (name.size() > 0xFFFF) fail("member name longer than 65535 bytes", name);
-    if (names_.contains(name)) fail("duplicate member name", name);
-    if (options.method != zip_method::stored && options.method != zip_method::deflated)
-      fail("unsupported compression method " + std::to_string(static_cast<unsigned>(options.method)), name);
-    if (options.align > max_align) fail("alignment above " + std::to_string(max_align), name);
-
-    member_state m;
-    m.entry.name = std::move(name);
-    m.entry.method = static_cast<std::uint16_t>(options.method);
-    m.entry.flags = is_ascii(m.entry.name) ? 0 : zip_flag_utf8;
-    m.entry.dos_time = options.dos_time;
-    m.entry.dos_date = options.dos_date;
-    m.entry.local_header_offset = offset();
-    m.zip64_local = options.zip64_local_extra || options.size_hint >= zip32_sentinel;
-    m.align = options.align;
-    if (options.method == zip_method::deflated) {
-      try {
-        m.deflater = std::make_unique<raw_deflater>(options.level);
-      } catch (const error& e) {
-        throw e.with_context(path_, {}, m.entry.name);
-      }
-    }
-    const std::vector<std::byte> header = local_header(m);
-    m.entry.data_offset = m.entry.local_header_offset + header.size();
-    append(header);
-    names_.insert(m.entry.name);
-    current_ = std::move(m);
-  }
+  void begin_member(std::string name, const zip_member_options& options = {}) { start_member(std::move(name), options, 0); }
 
   /// Appends payload to the current member (deflating it if so configured).
   void write(std::span<const std::byte> data) {
@@ -156,12 +135,41 @@ class zip_writer {
     current_.reset();
   }
 
-  /// begin_member + write + end_member.
+  /// begin_member + write + end_member, by the fast paths of add_member_pieces below.
   void add_member(std::string name, std::span<const std::byte> data, const zip_member_options& options = {}) {
-    begin_member(std::move(name), options);
-    write(data);
+    const std::span<const std::byte> pieces[] = {data};
+    add_member_pieces(std::move(name), pieces, options);
+  }
+
+  /// A whole member whose content is `pieces`, one after the other (a .npy
+  /// header and the caller's array, or one piece per column of a strided
+  /// matrix), written from where they are. See the top of this file.
+  void add_member_pieces(std::string name, std::span<const std::span<const std::byte>> pieces,
+                         zip_member_options options = {}) {
+    const gathered_bytes input(pieces);
+    const std::uint64_t total = input.size();
+    options.size_hint = std::max(options.size_hint, total);
+    if (options.method == zip_method::deflated && total >= sample_threshold && !deflate_pays(input, options.level))
+      options.method = zip_method::stored;
+    if (options.method == zip_method::stored) {
+      start_member(std::move(name), options, 0);
+      write_stored(pieces, total);
+    } else if (total >= parallel_threshold && worker_count() > 1) {
+      const std::uint64_t chunk = chunk_size_for(total);
+      start_member(std::move(name), options, static_cast<std::size_t>((total + chunk - 1) / chunk));
+      write_chunked(input, options.level, chunk);
+    } else {
+      start_member(std::move(name), options, 0);
+      for (auto piece : pieces)
+        if (!piece.empty()) write(piece);
+    }
     end_member();
   }
+
+  /// Whether finish() syncs the file to the disk (fsync, the default) before
+  /// closing it. Off, the data is in the page cache and reaches the disk when
+  /// the kernel writes it back: fast, but not proof against a power loss.
+  void sync_on_finish(bool on) noexcept { sync_ = on; }
 
   /// Writes the central directory and end records, then syncs and closes the file.
   void finish() {
@@ -207,7 +215,7 @@ class zip_writer {
     append(tail);
 
     flush_buffer();
-    if (injected_fault(testing::io_call::fsync) || ::fsync(fd_) != 0) fail_errno("fsync failed");
+    if (sync_ && (injected_fault(testing::io_call::fsync) || ::fsync(fd_) != 0)) fail_errno("fsync failed");
     const int fd = std::exchange(fd_, -1);
     if (::close(fd) != 0 || injected_fault(testing::io_call::close)) fail_errno("close failed");
     finished_ = true;
@@ -224,13 +232,134 @@ class zip_writer {
   static constexpr std::size_t buffer_capacity = std::size_t{1} << 20;
   static constexpr std::size_t max_align = 32768;
   static constexpr std::size_t max_write_step = std::size_t{1} << 30;
+  // With sync on, data is written in steps of this size and each one's
+  // writeback started at once, so that the disk works while the next is copied.
+  static constexpr std::size_t sync_write_step = std::size_t{32} << 20;
+  // Deflated members this large are sampled first (deflate_pays).
+  static constexpr std::uint64_t sample_threshold = std::uint64_t{1} << 20;
+  // Members this large are compressed in chunks on every core, stored ones
+  // written while another core computes their CRC.
+  static constexpr std::uint64_t parallel_threshold = std::uint64_t{16} << 20;
+  static constexpr std::uint64_t min_chunk_size = std::uint64_t{8} << 20;
 
   struct member_state {
     zip_entry entry;
     bool zip64_local = false;
     std::size_t align = 0;
     std::unique_ptr<raw_deflater> deflater;
+    std::size_t chunk_slots = 0;            // entries reserved for the chunk map (0: none)
+    std::uint64_t chunk_size = 0;           // uncompressed bytes per chunk
+    std::vector<std::uint32_t> chunk_sizes;  // compressed size of each chunk so far
   };
+
+  void start_member(std::string name, const zip_member_options& options, std::size_t chunk_slots) {
+    if (finished_) fail("archive already finished", name);
+    if (current_) fail("member '" + current_->entry.name + "' is still open", name);
+    if (name.empty()) fail("empty member name");
+    if (name.size() > 0xFFFF) fail("member name longer than 65535 bytes", name);
+    if (names_.contains(name)) fail("duplicate member name", name);
+    if (options.method != zip_method::stored && options.method != zip_method::deflated)
+      fail("unsupported compression method " + std::to_string(static_cast<unsigned>(options.method)), name);
+    if (options.align > max_align) fail("alignment above " + std::to_string(max_align), name);
+
+    member_state m;
+    m.entry.name = std::move(name);
+    m.entry.method = static_cast<std::uint16_t>(options.method);
+    m.entry.flags = is_ascii(m.entry.name) ? 0 : zip_flag_utf8;
+    m.entry.dos_time = options.dos_time;
+    m.entry.dos_date = options.dos_date;
+    m.entry.local_header_offset = offset();
+    m.zip64_local = options.zip64_local_extra || options.size_hint >= zip32_sentinel;
+    m.align = options.method == zip_method::stored ? options.align : 0;
+    m.chunk_slots = chunk_slots;
+    if (options.method == zip_method::deflated && chunk_slots == 0) {
+      try {
+        m.deflater = std::make_unique<raw_deflater>(options.level);
+      } catch (const error& e) {
+        throw e.with_context(path_, {}, m.entry.name);
+      }
+    }
+    const std::vector<std::byte> header = local_header(m);
+    m.entry.data_offset = m.entry.local_header_offset + header.size();
+    append(header);
+    names_.insert(m.entry.name);
+    current_ = std::move(m);
+  }
+
+  /// Chunks of at least 8 MiB, few enough for the chunk map to fit an extra field.
+  static std::uint64_t chunk_size_for(std::uint64_t total) noexcept {
+    const std::uint64_t by_count = (total + zip_chunk_map_max_chunks - 1) / zip_chunk_map_max_chunks;
+    return std::max(min_chunk_size, (by_count + 0xFFFFF) & ~std::uint64_t{0xFFFFF});
+  }
+
+  /// Whether deflating `input` is worth its time: three samples of 64 KiB
+  /// (start, middle, end), deflated at `level`, must shrink by 15% at least.
+  /// Noise-like data (measurements, weights) shrinks by a few percent for
+  /// several times the time of writing it.
+  static bool deflate_pays(const gathered_bytes& input, int level) {
+    constexpr std::uint64_t sample = 64 * 1024;
+    const std::uint64_t total = input.size();
+    std::uint64_t in = 0, out = 0;
+    for (const std::uint64_t at : {std::uint64_t{0}, total / 2 - sample / 2, total - sample}) {
+      deflate_stream stream(level);
+      auto count = [&](std::span<const std::byte> produced) { out += produced.size(); };
+      input.for_each_part(at, at + sample, [&](std::span<const std::byte> part) {
+        stream.write(part, deflate_flush::none, count);
+        in += part.size();
+      });
+      stream.write({}, deflate_flush::finish, count);
+    }
+    return out * 100 <= in * 85;
+  }
+
+  /// The payload of a stored member: its blocks allocated at once (ext4 then
+  /// writes it faster, as np.save finds), its CRC computed on another core
+  /// while it is written.
+  void write_stored(std::span<const std::span<const std::byte>> pieces, std::uint64_t total) {
+    member_state& m = *current_;
+    if (total >= sample_threshold) {
+      const int err = ::posix_fallocate(fd_, static_cast<off_t>(offset()), static_cast<off_t>(total));
+      if (err == ENOSPC) {
+        errno = err;
+        fail_errno("cannot allocate " + std::to_string(total) + " bytes");
+      }  // other errors (a file system without fallocate): write as usual
+    }
+    std::uint32_t crc = 0;
+    auto check = [&] {
+      for (auto piece : pieces) crc = crc32_update(crc, piece);
+    };
+    auto store = [&] {
+      for (auto piece : pieces)
+        if (!piece.empty()) append(piece);
+    };
+    if (total >= parallel_threshold && worker_count() > 1)
+      parallel_for(2, [&](std::size_t task) { task == 0 ? store() : check(); });
+    else {
+      check();
+      store();
+    }
+    m.entry.crc32 = crc;
+    m.entry.uncompressed_size = m.entry.compressed_size = total;
+  }
+
+  /// A large deflated member, as independent chunks compressed on every core.
+  void write_chunked(const gathered_bytes& input, int level, std::uint64_t chunk) {
+    member_state& m = *current_;
+    m.chunk_size = chunk;
+    std::uint32_t crc = 0;
+    try {
+      deflate_in_chunks(input, level, chunk, [&](deflated_chunk&& c) {
+        crc = crc32_concat(crc, c.crc, c.input_size);
+        m.chunk_sizes.push_back(static_cast<std::uint32_t>(c.bytes.size()));
+        append(c.bytes);
+        m.entry.compressed_size += c.bytes.size();
+      });
+    } catch (const error& e) {
+      throw e.with_context(path_, {}, m.entry.name);
+    }
+    m.entry.crc32 = crc;
+    m.entry.uncompressed_size = input.size();
+  }
 
   [[noreturn]] void fail(std::string reason, std::string member = {}) const {
     throw error(std::move(reason), path_, {}, std::move(member));
@@ -260,7 +389,7 @@ class zip_writer {
     const zip_entry& e = m.entry;
     const bool sizes_overflow = e.uncompressed_size >= zip32_sentinel || e.compressed_size >= zip32_sentinel;
     std::vector<std::byte> h;
-    h.reserve(zip_local_header_size + e.name.size() + zip64_local_extra_size + 6 + m.align);
+    h.reserve(zip_local_header_size + e.name.size() + zip64_local_extra_size + 6 + m.align + 12 + 4 * m.chunk_slots);
     append_le32(h, zip_local_header_signature);
     append_le16(h, needs_zip64(e) ? zip_version_needed_zip64 : zip_version_needed);
     append_le16(h, e.flags);
@@ -278,6 +407,14 @@ class zip_writer {
       append_le16(h, 16);
       append_le64(h, e.uncompressed_size);
       append_le64(h, e.compressed_size);
+    }
+    if (m.chunk_slots > 0) {
+      // Chunk map: u64 uncompressed chunk size, then each chunk's compressed size (u32).
+      append_le16(h, zip_chunk_map_extra_id);
+      append_le16(h, static_cast<std::uint16_t>(8 + 4 * m.chunk_slots));
+      append_le64(h, m.chunk_size);
+      for (std::size_t i = 0; i < m.chunk_slots; ++i)
+        append_le32(h, i < m.chunk_sizes.size() ? m.chunk_sizes[i] : 0);
     }
     if (m.align > 0) {
       // zipalign layout: u16 alignment, then zero padding (field is >= 6 bytes).
@@ -353,14 +490,19 @@ class zip_writer {
   }
 
   void write_fully(std::span<const std::byte> data) {
+    const std::size_t step = sync_ ? sync_write_step : max_write_step;
     while (!data.empty()) {
       const ssize_t n = injected_fault(testing::io_call::write)
                             ? -1
-                            : ::write(fd_, data.data(), std::min(data.size(), max_write_step));
+                            : ::write(fd_, data.data(), std::min(data.size(), step));
       if (n < 0) {
         if (errno == EINTR) continue;
         fail_errno("write failed");
       }
+      // Start the writeback of a large step now (finish()'s fsync then has
+      // less to wait for); a hint, so failures do not matter.
+      if (sync_ && static_cast<std::size_t>(n) >= buffer_capacity)
+        ::sync_file_range(fd_, static_cast<off_t>(flushed_), n, SYNC_FILE_RANGE_WRITE);
       data = data.subspan(static_cast<std::size_t>(n));
       flushed_ += static_cast<std::uint64_t>(n);
     }
@@ -398,6 +540,7 @@ class zip_writer {
   std::optional<member_state> current_;
   bool finished_ = false;
   bool force_zip64_ = false;
+  bool sync_ = true;
 };
 
 }  // namespace zanj::detail
