@@ -796,6 +796,101 @@ BOOST_AUTO_TEST_CASE(crc32_of_pieces_concatenates) {
   BOOST_TEST(zanj::detail::crc32_concat(whole, 0, 0) == whole);
 }
 
+// A large member deflated on every core is one stream: zlib inflates it
+// whole, our reader inflates it chunk by chunk, Python's zipfile reads it.
+BOOST_AUTO_TEST_CASE(chunked_deflate_is_one_valid_stream) {
+  temp_dir dir;
+  const fs::path file = dir / "chunked.zip";
+  const bytes data = signal_bytes((std::size_t{40} << 20) + 12345);  // 5 chunks of 8 MiB and a short one
+  const bytes head = to_bytes("a header in its own piece");
+  bytes whole = head;
+  whole.insert(whole.end(), data.begin(), data.end());
+  {
+    zip_writer writer(file);
+    const std::span<const std::byte> pieces[] = {head, data};
+    writer.add_member_pieces("big.npy", pieces, {.zip64_local_extra = true});
+    writer.add_member("small.json", to_bytes("{}"));
+    writer.finish();
+  }
+  zip_reader reader(file);
+  const zip_entry& e = *reader.find("big.npy");
+  BOOST_TEST(e.method == 8);
+  BOOST_TEST(e.uncompressed_size == whole.size());
+  BOOST_TEST(e.compressed_size < whole.size() * 6 / 10);
+  if (zanj::detail::worker_count() > 1) {
+    BOOST_TEST(e.chunk_size == (std::uint64_t{8} << 20));
+    BOOST_TEST(e.chunk_sizes.size() == 6u);
+  }
+  BOOST_TEST(e.crc32 == zanj::detail::crc32_update(0, whole));
+  BOOST_CHECK(zlib_inflate(reader.raw(e), whole.size()) == whole);
+  BOOST_CHECK(reader.read(e) == whole);
+  // Into pieces: a header buffer, then the data's own memory.
+  bytes h(head.size()), d(data.size());
+  const std::span<std::byte> outs[] = {h, d};
+  reader.read_into(e, outs);
+  BOOST_CHECK(h == head);
+  BOOST_CHECK(d == data);
+  if (fs::exists("/usr/bin/python3"))
+    BOOST_TEST(python_agrees(dir, file, {{"big.npy", whole}, {"small.json", to_bytes("{}")}}));
+}
+
+// The chunk map only speeds reading up: one that lies is ignored or
+// overruled by reading the member as one stream.
+BOOST_AUTO_TEST_CASE(a_wrong_chunk_map_does_not_change_what_is_read) {
+  if (zanj::detail::worker_count() < 2) return;  // no chunks written on one core
+  temp_dir dir;
+  const fs::path file = dir / "chunked.zip";
+  const bytes data = signal_bytes(std::size_t{20} << 20);  // 3 chunks
+  {
+    zip_writer writer(file);
+    writer.add_member("big.bin", data);
+    writer.finish();
+  }
+  std::uint64_t map_at = 0;
+  {
+    zip_reader reader(file);
+    const zip_entry& e = *reader.find("big.bin");
+    BOOST_REQUIRE(e.chunk_sizes.size() == 3u);
+    // The map's field: after the name, the Zip64 extra is absent here: id, size, u64 chunk size, sizes.
+    const bytes f = read_file(file);
+    for (std::uint64_t at = e.local_header_offset + 30 + 7; at + 4 < e.data_offset; ++at)
+      if (zanj::detail::load_le16(f.data() + at) == zanj::detail::zip_chunk_map_extra_id) map_at = at;
+    BOOST_REQUIRE(map_at != 0);
+  }
+  const bytes original = read_file(file);
+  auto check = [&](const char* what, auto&& tamper) {
+    bytes f = original;
+    tamper(f);
+    const fs::path bad = dir / "tampered.zip";
+    write_file(bad, f);
+    zip_reader reader(bad);
+    BOOST_CHECK_MESSAGE(reader.read(*reader.find("big.bin")) == data, what);
+  };
+  using zanj::detail::load_le32;
+  using zanj::detail::store_le;
+  check("two sizes swapped (same sum)", [&](bytes& f) {
+    const std::uint32_t a = load_le32(f.data() + map_at + 12), b = load_le32(f.data() + map_at + 16);
+    store_le(f.data() + map_at + 12, b, 4);
+    store_le(f.data() + map_at + 16, a, 4);
+  });
+  check("sizes moved by one byte (same sum)", [&](bytes& f) {
+    store_le(f.data() + map_at + 12, load_le32(f.data() + map_at + 12) - 1, 4);
+    store_le(f.data() + map_at + 16, load_le32(f.data() + map_at + 16) + 1, 4);
+  });
+  check("a sum that does not match", [&](bytes& f) { store_le(f.data() + map_at + 12, 1, 4); });
+  check("a chunk size that does not match the count", [&](bytes& f) { store_le(f.data() + map_at + 4, 1 << 20, 8); });
+  {
+    zip_reader reader(file);
+    bytes f = original;
+    const zip_entry& e = *reader.find("big.bin");
+    f[e.data_offset + e.chunk_sizes[0] + 100] ^= std::byte{0x55};  // corrupt the second chunk's data
+    const fs::path bad = dir / "corrupt.zip";
+    write_file(bad, f);
+    zip_reader corrupt(bad);
+    BOOST_CHECK_THROW(corrupt.read(*corrupt.find("big.bin")), zanj::error);
+  }
+}
+
 // Deflating what does not shrink costs time for nothing: large members whose
 // sample deflate would not shrink by 15% are stored; small ones never are.
 BOOST_AUTO_TEST_CASE(incompressible_large_members_are_stored) {

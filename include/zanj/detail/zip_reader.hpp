@@ -3,6 +3,8 @@
 // archive yields zanj::error, never an out-of-bounds read or a huge allocation.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -21,6 +23,7 @@
 #include <boost/iostreams/device/mapped_file.hpp>
 
 #include "zanj/detail/deflate.hpp"
+#include "zanj/detail/parallel.hpp"
 #include "zanj/detail/zip_common.hpp"
 #include "zanj/error.hpp"
 
@@ -81,7 +84,7 @@ class zip_reader {
       fail("stored member sizes disagree (" + std::to_string(payload.size()) + " vs " +
                std::to_string(entry.uncompressed_size) + ")",
            entry.name);
-    const std::uint32_t crc = crc32_update(0, payload);
+    const std::uint32_t crc = check_bytes(payload);
     if (crc != entry.crc32)
       fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
     return payload;
@@ -89,28 +92,159 @@ class zip_reader {
 
   /// Like read(), into `dest`, which must hold exactly uncompressed_size bytes.
   void read_into(const zip_entry& entry, std::span<std::byte> dest) const {
+    const std::span<std::byte> outs[] = {dest};
+    read_into(entry, outs);
+  }
+
+  /// Like read(), into the concatenation of `outs` (a small buffer for a
+  /// .npy header, then the array's own memory), which must add up to
+  /// uncompressed_size bytes. Large members are copied or inflated and
+  /// checked on every core; a member with a chunk map is inflated chunk by
+  /// chunk in parallel.
+  void read_into(const zip_entry& entry, std::span<const std::span<std::byte>> outs) const {
     check_readable(entry);
     ++content_reads_;
-    if (dest.size() != entry.uncompressed_size)
-      fail("destination holds " + std::to_string(dest.size()) + " bytes, member has " +
+    std::uint64_t total = 0;
+    for (auto o : outs) total += o.size();
+    if (total != entry.uncompressed_size)
+      fail("destination holds " + std::to_string(total) + " bytes, member has " +
                std::to_string(entry.uncompressed_size),
            entry.name);
     const std::span<const std::byte> payload = raw(entry);
+    std::uint32_t crc = 0;
     if (entry.method == static_cast<std::uint16_t>(zip_method::stored)) {
-      if (!dest.empty()) std::memcpy(dest.data(), payload.data(), dest.size());
+      crc = copy_and_check(payload, outs);
     } else {
       try {
-        inflate_into(payload, dest);
+        if (!inflate_chunks(entry, payload, outs, crc)) {
+          inflate_into_pieces(payload, outs);
+          crc = check_pieces(outs);
+        }
       } catch (const error& e) {
         throw e.with_context(path_, {}, entry.name);
       }
     }
-    const std::uint32_t crc = crc32_update(0, dest);
     if (crc != entry.crc32)
       fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
   }
 
  private:
+  // Members this large are copied, inflated and checked on every core.
+  static constexpr std::uint64_t parallel_threshold = std::uint64_t{16} << 20;
+
+  /// Splits [0, total) into one range per worker (none below the threshold).
+  static std::size_t parts_for(std::uint64_t total) noexcept {
+    return total >= parallel_threshold ? worker_count() : 1;
+  }
+
+  /// CRC-32 of the concatenation of `outs`, computed on every core.
+  static std::uint32_t check_pieces(std::span<const std::span<std::byte>> outs) {
+    std::uint64_t total = 0;
+    for (auto o : outs) total += o.size();
+    const std::size_t parts = parts_for(total);
+    std::vector<std::uint32_t> crcs(parts, 0);
+    std::vector<std::uint64_t> sizes(parts, 0);
+    parallel_for(parts, [&](std::size_t p) {
+      const std::uint64_t from = total * p / parts, to = total * (p + 1) / parts;
+      sizes[p] = to - from;
+      for (auto piece : slice_pieces(outs, from, to)) crcs[p] = crc32_update(crcs[p], piece);
+    });
+    std::uint32_t crc = 0;
+    for (std::size_t p = 0; p < parts; ++p) crc = crc32_concat(crc, crcs[p], sizes[p]);
+    return crc;
+  }
+
+  static std::uint32_t check_bytes(std::span<const std::byte> bytes) {
+    // Read only: the const_cast gives check_pieces its span type, nothing writes.
+    const std::span<std::byte> outs[] = {{const_cast<std::byte*>(bytes.data()), bytes.size()}};
+    return check_pieces(outs);
+  }
+
+  /// Copies a stored payload into `outs` and returns its CRC-32: each core a
+  /// range, checking each MiB right after copying it (while it is in cache).
+  static std::uint32_t copy_and_check(std::span<const std::byte> payload, std::span<const std::span<std::byte>> outs) {
+    const std::uint64_t total = payload.size();
+    const std::size_t parts = parts_for(total);
+    std::vector<std::uint32_t> crcs(parts, 0);
+    parallel_for(parts, [&](std::size_t p) {
+      const std::uint64_t from = total * p / parts, to = total * (p + 1) / parts;
+      std::uint64_t at = from;
+      for (auto piece : slice_pieces(outs, from, to)) {
+        constexpr std::size_t step = std::size_t{1} << 20;
+        for (std::size_t done = 0; done < piece.size(); done += step) {
+          const std::size_t n = std::min(step, piece.size() - done);
+          std::memcpy(piece.data() + done, payload.data() + at, n);
+          crcs[p] = crc32_update(crcs[p], piece.subspan(done, n));
+          at += n;
+        }
+      }
+    });
+    std::uint32_t crc = 0;
+    for (std::size_t p = 0; p < parts; ++p) crc = crc32_concat(crc, crcs[p], total * (p + 1) / parts - total * p / parts);
+    return crc;
+  }
+
+  /// Inflates a member with a chunk map, its chunks on every core, and sets
+  /// `crc`. False if it has none, or a chunk does not decode on its own (the
+  /// caller then inflates the member as one stream, which decides).
+  static bool inflate_chunks(const zip_entry& entry, std::span<const std::byte> payload,
+                             std::span<const std::span<std::byte>> outs, std::uint32_t& crc) {
+    const std::size_t count = entry.chunk_sizes.size();
+    if (count < 2) return false;
+    std::vector<std::uint64_t> starts(count, 0);
+    for (std::size_t k = 1; k < count; ++k) starts[k] = starts[k - 1] + entry.chunk_sizes[k - 1];
+    std::vector<std::uint32_t> crcs(count, 0);
+    std::atomic<bool> ok{true};
+    parallel_for(count, [&](std::size_t k) {
+      if (!ok) return;
+      const std::uint64_t from = k * entry.chunk_size;
+      const std::uint64_t to = std::min(entry.uncompressed_size, from + entry.chunk_size);
+      const auto dest = slice_pieces(outs, from, to);
+      const auto chunk = payload.subspan(static_cast<std::size_t>(starts[k]), entry.chunk_sizes[k]);
+      if (!inflate_chunk(chunk, dest, k + 1 == count)) {
+        ok = false;
+        return;
+      }
+      for (auto piece : dest) crcs[k] = crc32_update(crcs[k], piece);
+    });
+    if (!ok) return false;
+    crc = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::uint64_t from = k * entry.chunk_size;
+      crc = crc32_concat(crc, crcs[k], std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
+    }
+    return true;
+  }
+
+  /// Reads a chunk map from the local header's extra field; one that does
+  /// not match the member exactly is ignored (it only speeds reading up).
+  static void read_chunk_map(zip_entry& entry, std::span<const std::byte> extra) noexcept {
+    if (entry.method != static_cast<std::uint16_t>(zip_method::deflated)) return;
+    std::size_t pos = 0;
+    while (extra.size() - pos >= 4) {
+      const std::uint16_t id = load_le16(extra.data() + pos);
+      const std::size_t size = load_le16(extra.data() + pos + 2);
+      pos += 4;
+      if (size > extra.size() - pos) return;
+      if (id == zip_chunk_map_extra_id && size >= 12 && (size - 8) % 4 == 0) {
+        const std::byte* field = extra.data() + pos;
+        const std::uint64_t chunk = load_le64(field);
+        const std::size_t count = (size - 8) / 4;
+        if (chunk == 0 || count > zip_chunk_map_max_chunks || entry.uncompressed_size == 0 ||
+            (entry.uncompressed_size - 1) / chunk + 1 != count)
+          return;
+        std::vector<std::uint32_t> sizes(count);
+        std::uint64_t sum = 0;
+        for (std::size_t k = 0; k < count; ++k) sum += sizes[k] = load_le32(field + 8 + 4 * k);
+        if (sum != entry.compressed_size) return;
+        entry.chunk_size = chunk;
+        entry.chunk_sizes = std::move(sizes);
+        return;
+      }
+      pos += size;
+    }
+  }
+
   struct directory_location {
     std::uint64_t offset = 0, size = 0, entry_count = 0;
     std::uint64_t end_limit = 0;  // where the records after the central directory begin
@@ -290,6 +424,7 @@ class zip_reader {
     if (std::string_view(reinterpret_cast<const char*>(h + zip_local_header_size), name_size) != entry.name)
       fail("local header name differs from the central directory", entry.name);
     entry.data_offset = after_fixed + name_size + extra_size;
+    read_chunk_map(entry, std::span<const std::byte>(h + zip_local_header_size + name_size, extra_size));
     if (entry.compressed_size > limit - entry.data_offset)
       fail("member data (" + std::to_string(entry.compressed_size) + " bytes) extends past the member area",
            entry.name);
