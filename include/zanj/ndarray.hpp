@@ -18,6 +18,12 @@
 
 namespace zanj {
 
+/// Tag for the ndarray constructor that leaves the elements uninitialised.
+struct for_overwrite_t {
+  explicit for_overwrite_t() = default;
+};
+inline constexpr for_overwrite_t for_overwrite{};
+
 template <array_element T>
 class ndarray {
   // numpy stores bools as one byte each; so does a bool[] (not vector<bool>).
@@ -36,6 +42,12 @@ class ndarray {
   /// A zero-filled array of this shape; shape {} is 0-d (one element).
   /// *Throws:* std::length_error if the element count overflows.
   explicit ndarray(shape_type shape) : shape_(std::move(shape)), size_(count(shape_)), data_(allocate(size_)) {}
+
+  /// An array of this shape whose elements are left uninitialised, to be
+  /// written before they are read (as std::make_unique_for_overwrite): a
+  /// large array is then not touched twice.
+  ndarray(shape_type shape, for_overwrite_t)
+      : shape_(std::move(shape)), size_(count(shape_)), data_(std::make_unique_for_overwrite<T[]>(size_)) {}
 
   /// An array of this shape holding `values` in C order.
   /// *Throws:* std::invalid_argument if the number of values differs from the shape's.

@@ -45,6 +45,10 @@ struct header {
 /// declared.
 inline header parse_header(std::span<const std::byte> npy);
 
+/// The same from the first bytes of a .npy of `file_size` bytes (a member
+/// not yet inflated): `head` must hold at least the magic and header dict.
+inline header parse_header(std::span<const std::byte> head, std::uint64_t file_size);
+
 /// The header numpy 1.24's `np.save` writes for an array of this type and
 /// shape, byte for byte: magic, version 1.0 (2.0 only if the dict exceeds
 /// 65535 bytes), sorted keys, numpy's growth padding, and spaces plus a final
@@ -318,7 +322,10 @@ inline std::size_t header::data_bytes() const {
   return *n;
 }
 
-inline header parse_header(std::span<const std::byte> npy) {
+inline header parse_header(std::span<const std::byte> npy) { return parse_header(npy, npy.size()); }
+
+inline header parse_header(std::span<const std::byte> npy, std::uint64_t file_size) {
+  if (file_size < npy.size()) file_size = npy.size();
   constexpr std::size_t magic_size = detail::magic.size();
   if (npy.size() < magic_size + 2 ||
       std::memcmp(npy.data(), detail::magic.data(), magic_size) != 0)
@@ -333,8 +340,9 @@ inline header parse_header(std::span<const std::byte> npy) {
   if (npy.size() < prefix) throw error("npy: truncated before the header length");
   const std::size_t header_length = detail::read_le(npy, magic_size + 2, length_width);
   if (header_length > npy.size() - prefix)
-    throw error("npy: header length " + std::to_string(header_length) + " runs past the end of the file (" +
-                std::to_string(npy.size()) + " bytes)");
+    throw error("npy: header length " + std::to_string(header_length) + " runs past the end of the " +
+                (file_size == npy.size() ? "file (" + std::to_string(npy.size()) + " bytes)"
+                                         : "first " + std::to_string(npy.size()) + " bytes"));
 
   // Versions 1.0/2.0 are latin-1, 3.0 UTF-8; the keys and values we accept
   // are ASCII either way, so the bytes are parsed as they are.
@@ -345,9 +353,9 @@ inline header parse_header(std::span<const std::byte> npy) {
 
   const auto bytes = detail::checked_product(h.shape, itemsize(h.type.type));
   if (!bytes) throw error("npy: shape " + detail::shape_repr(h.shape) + " is too large (size overflows)");
-  if (*bytes > npy.size() - h.data_offset)
+  if (*bytes > file_size - h.data_offset)
     throw error("npy: data is shorter than declared: shape " + detail::shape_repr(h.shape) + " needs " +
-                std::to_string(*bytes) + " bytes, " + std::to_string(npy.size() - h.data_offset) + " present");
+                std::to_string(*bytes) + " bytes, " + std::to_string(file_size - h.data_offset) + " present");
   return h;
 }
 

@@ -6,6 +6,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -71,6 +72,18 @@ struct codec<T, family::ndarray> {
   static std::string element_name() { return std::string(numpy_name(dtype_v<element>)); }
 
   static void load_array(const value& node, load_context& ctx, T& out) {
+    // An external .npy of this element type goes straight into the new array.
+    std::optional<T> direct;
+    if (read_external_into<element>(node, ctx, false, [&](const std::vector<std::size_t>& shape) {
+          if constexpr (std::is_constructible_v<T, std::vector<std::size_t>, for_overwrite_t>)
+            direct.emplace(shape, for_overwrite);
+          else
+            direct.emplace(shape);
+          return direct->data();
+        })) {
+      out = std::move(*direct);
+      return;
+    }
     const std::string member = load_context::is_external_ref(node) ? ref_name(node) : std::string{};
     array_value a = decode_array(node, ctx);
     T result(a.shape);

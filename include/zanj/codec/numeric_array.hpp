@@ -34,6 +34,17 @@ struct codec<T, family::numeric_array> {
   static void load(const value& node, load_context& ctx, T& out)
     requires(!is_std_span_v<T>)
   {
+    if constexpr (!std::is_same_v<T, std::vector<bool>>) {
+      // An external .npy of this element type goes straight into `out`.
+      if (read_external_into<element>(node, ctx, false, [&](const std::vector<std::size_t>& shape) {
+            if (shape.size() != 1)
+              ctx.fail("expected a 1-d array of " + std::string(numpy_name(dtype_v<element>)) + ", found shape " +
+                       shape_text(shape));
+            resize(out, shape[0], ctx);
+            return std::data(out);
+          }))
+        return;
+    }
     if (is_array_node(node)) {
       array_value a = decode_array(node, ctx);
       if (a.shape.size() != 1)

@@ -3,6 +3,7 @@
 // external .npy, under the numpy.ndarray and torch.Tensor prefixes.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <complex>
@@ -180,6 +181,103 @@ inline array_value decode_array(const value& node, load_context& ctx) {
     ctx.fail("unknown array format '" + std::string(fmt) + "'");
   }
   return out;
+}
+
+/// The fast path for an external .npy of element type E: the destination is
+/// allocated by `allocate(shape)` -> E* (uninitialised storage for the
+/// shape's elements, in C order, or in Fortran order when
+/// `fortran_destination`, as a column-major matrix stores them) and the data
+/// goes straight into it -- copied from the file mapping or inflated on every
+/// core, the CRC checked on the way -- with no array_value in between and at
+/// most one transpose. Returns false, having allocated nothing, for anything
+/// it does not handle (not an external reference, another dtype, a payload
+/// already in memory...): decode_array then reads it, and reports any error.
+template <class E, class Allocate>
+bool read_external_into(const value& node, load_context& ctx, bool fortran_destination, Allocate&& allocate) {
+  if constexpr (std::is_same_v<E, bool>) {
+    return false;  // bools are normalised element by element: the general path
+  } else {
+    const zip_reader* zip = ctx.archive();
+    if (!zip || node.is_array() || node.find("data")) return false;
+    if (!format_of(node).ends_with(":external")) return false;
+    auto* dtype_node = node.find("dtype");
+    if (!dtype_node || !dtype_node->is_string()) return false;
+    const auto spec = parse_dtype(dtype_node->as_string());
+    if (!spec || spec->type != dtype_v<E>) return false;
+    const std::string member = ref_name(node);
+    const zip_entry* entry = zip->find(member);
+    if (!entry || !member.ends_with(".npy")) return false;
+    const bool stored = entry->method == static_cast<std::uint16_t>(zip_method::stored);
+    if (!stored && entry->method != static_cast<std::uint16_t>(zip_method::deflated)) return false;
+
+    // The header: in the mapping when stored, else from the first bytes inflated.
+    npy::header h;
+    std::vector<std::byte> head;
+    try {
+      if (stored) {
+        h = npy::parse_header(zip->raw(*entry), entry->uncompressed_size);
+      } else {
+        const std::size_t prefix =
+            static_cast<std::size_t>(std::min<std::uint64_t>(entry->uncompressed_size, 64 * 1024 + 16));
+        head.resize(prefix);
+        inflate_stream s;
+        std::span<const std::byte> in = zip->raw(*entry);
+        std::span<std::byte> out(head);
+        while (!out.empty()) {
+          const auto r = s.step(in, out);
+          in = in.subspan(r.consumed);
+          out = out.subspan(r.produced);
+          if (r.consumed == 0 && r.produced == 0) return false;
+        }
+        h = npy::parse_header(head, entry->uncompressed_size);
+      }
+    } catch (const error&) {
+      return false;
+    }
+    // numpy has no bfloat16: its bits come as '<u2' (see decode_array).
+    const dtype stored_type = dtype_v<E> == dtype::bfloat16 ? dtype::uint16 : dtype_v<E>;
+    if (h.type.type != stored_type || h.data_offset + h.data_bytes() != entry->uncompressed_size) return false;
+    if (node.find("shape")) {
+      auto declared = read_shape(node, ctx);
+      if (declared != h.shape)
+        ctx.fail("the .npy header's shape " + shape_text(h.shape) + " disagrees with the reference's " +
+                     shape_text(declared),
+                 member);
+    }
+
+    // C and Fortran order are the same sequence when at most one axis is longer than 1.
+    const bool orders_coincide = std::find(h.shape.begin(), h.shape.end(), std::size_t{0}) != h.shape.end() ||
+                                 std::count_if(h.shape.begin(), h.shape.end(), [](std::size_t d) { return d > 1; }) <= 1;
+    const bool source_fortran = npy::detail::needs_transpose(h);
+    const bool same_order = orders_coincide || source_fortran == fortran_destination;
+    E* dest = allocate(h.shape);
+    const std::span<std::byte> dest_bytes(reinterpret_cast<std::byte*>(dest), h.data_bytes());
+    try {
+      if (same_order) {
+        std::vector<std::byte> header_bytes(h.data_offset);
+        const std::span<std::byte> outs[] = {header_bytes, dest_bytes};
+        zip->read_into(*entry, outs);
+      } else {
+        // One transpose, from the member's bytes into the destination.
+        // Fortran order of a shape is C order of the reversed shape.
+        std::vector<std::byte> whole;
+        std::span<const std::byte> npy_bytes;
+        if (auto view = zip->stored_view(*entry)) {
+          npy_bytes = *view;
+        } else {
+          whole = zip->read(*entry);
+          npy_bytes = whole;
+        }
+        std::vector<std::size_t> shape = h.shape;
+        if (!source_fortran) std::reverse(shape.begin(), shape.end());
+        npy::detail::fortran_to_c_order(npy_bytes.data() + h.data_offset, dest_bytes.data(), shape, sizeof(E));
+      }
+    } catch (const error& e) {
+      throw e.with_context(ctx.file, ctx.path.pointer(), member);
+    }
+    convert_byte_order(dest_bytes, dtype_v<E>, h.type.order);
+    return true;
+  }
 }
 
 /// A sub-array: item `index` along the first axis.

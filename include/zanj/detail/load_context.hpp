@@ -32,6 +32,9 @@ class load_context {
   std::filesystem::path file;
   object_path path;
 
+  /// The archive being read; null for a value held in memory.
+  const zip_reader* archive() const noexcept { return archive_; }
+
   /// Throws zanj::error located at the current path.
   [[noreturn]] void fail(std::string reason, std::string member = {}) const {
     throw error(std::move(reason), file, path.pointer(), std::move(member));

@@ -101,6 +101,17 @@ struct codec<T, family::dense_matrix> {
     requires is_writable
   {
     const std::string member = ref_name(node);
+    // An external .npy of this scalar type goes straight into the matrix's
+    // storage, in its storage order (a Fortran-order .npy is a column-major
+    // matrix's bytes as they are).
+    if (is_plain || is_contiguous(out)) {
+      if (read_external_into<scalar>(node, ctx, !T::IsRowMajor && !is_vector, [&](const std::vector<std::size_t>& shape) {
+            const auto [r, c] = matrix_shape(shape, out, ctx, member);
+            if constexpr (is_plain) out.resize(Eigen::Index(r), Eigen::Index(c));
+            return out.data();
+          }))
+        return;
+    }
     array_value a = read_array(node, ctx);
     const auto [rows, cols] = matrix_shape(a.shape, out, ctx, member);
     if constexpr (is_plain) out.resize(Eigen::Index(rows), Eigen::Index(cols));
