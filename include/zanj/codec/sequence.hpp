@@ -19,7 +19,8 @@ inline list sequence_items(const value& node, load_context& ctx, std::string_vie
   auto fmt = format_of(node);
   if (fmt == list_external || fmt == tuple_external) {
     value payload = ctx.load_external(node);
-    if (auto* items = payload.items()) return std::move(*items);
+    if (auto* items = payload.get_if<list>()) return std::move(*items);  // moved, not copied
+    if (auto* tuple = payload.get_if<tuple_list>()) return std::move(tuple->items);
     ctx.mismatch("a jsonl list payload", payload);
   }
   if (fmt == "set" || fmt == "frozenset") {
@@ -57,7 +58,11 @@ struct codec<T, family::sequence> {
   }
 
   static void load(const value& node, load_context& ctx, T& out) {
-    list items = sequence_items(node, ctx, "a list");
+    // A list in the document is read where it is; other forms are resolved first.
+    list resolved;
+    const list* items_in_place = node.items();
+    if (!items_in_place) resolved = sequence_items(node, ctx, "a list");
+    const list& items = items_in_place ? *items_in_place : resolved;
     if constexpr (is_std_array_v<T>) {
       if (items.size() != out.size())
         ctx.fail("expected " + std::to_string(out.size()) + " items, found " + std::to_string(items.size()));
@@ -67,6 +72,7 @@ struct codec<T, family::sequence> {
       }
     } else {
       out.clear();
+      if constexpr (requires { out.reserve(items.size()); }) out.reserve(items.size());
       for (std::size_t i = 0; i < items.size(); ++i) {
         path_guard g(ctx, i);
         out.push_back(load_new<element>(items[i], ctx));
