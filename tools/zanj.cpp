@@ -13,6 +13,7 @@
 
 #include <zanj/detail/array_elements.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/detail/load_context.hpp>
 #include <zanj/detail/zip_reader.hpp>
 
@@ -238,15 +239,8 @@ std::string pointer_argument(const arguments& a, std::size_t index) {
 
 std::string escape_token(std::string_view key) {
   std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
+  zanj::detail::append_pointer_token(out, key);
+  return out.substr(1);
 }
 
 std::string shape_text(std::span<const std::size_t> shape) {

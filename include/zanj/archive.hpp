@@ -18,6 +18,7 @@
 #include <zanj/codec/dispatch.hpp>
 #include <zanj/detail/array_decode.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/detail/load_context.hpp>
 #include <zanj/detail/zip_reader.hpp>
 #include <zanj/dtype.hpp>
@@ -182,13 +183,10 @@ class archive {
   /// Walks an RFC 6901 pointer from the root, stepping through the payload of
   /// external lists; records the path in ctx for error messages.
   const value& locate(std::string_view pointer, detail::load_context& ctx) const {
-    if (!pointer.empty() && pointer.front() != '/') ctx.fail("JSON pointer must be empty or start with '/'");
+    auto tokens = detail::split_pointer(pointer);
+    if (!tokens) ctx.fail("JSON pointer must be empty or start with '/'");
     const value* node = &document_;
-    std::size_t pos = 0;
-    while (pos < pointer.size()) {
-      std::size_t next = pointer.find('/', pos + 1);
-      std::string token = unescape(pointer.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1));
-      pos = next == std::string_view::npos ? pointer.size() : next;
+    for (const std::string& token : *tokens) {
       node = &step_into_payload(*node, ctx);
       if (auto* items = node->items()) {
         std::size_t index = 0;
@@ -246,19 +244,6 @@ class archive {
     out.owner_ = zip_;  // the mapping lives as long as the reader
     out.zero_copy_ = true;
     return true;
-  }
-
-  static std::string unescape(std::string_view token) {
-    std::string out;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-      if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-        out += token[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        out += token[i];
-      }
-    }
-    return out;
   }
 
   std::shared_ptr<detail::zip_reader> zip_;
