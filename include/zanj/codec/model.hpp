@@ -229,16 +229,19 @@ struct codec<T, family::configured_model> {
  private:
   static value meta(const T& m) {
     const std::string name = model_name<T>();
-    list as_str{name + "("};
+    std::vector<std::string> lines{name + "("};
     m.for_each_parameter([&](std::string_view param, const auto& p, parameter_kind kind = parameter_kind::trainable) {
       const parameter_layout layout = layout_of(p);
-      as_str.emplace_back("  (" + std::string(param) + "): " + std::string(numpy_name(layout.type)) +
-                          shape_text(layout.shape) + (kind == parameter_kind::buffer   ? " buffer"
-                                                      : kind == parameter_kind::frozen ? " frozen"
-                                                                                       : ""));
+      lines.push_back("  (" + std::string(param) + "): " + std::string(numpy_name(layout.type)) +
+                      shape_text(layout.shape) + (kind == parameter_kind::buffer   ? " buffer"
+                                                  : kind == parameter_kind::frozen ? " frozen"
+                                                                                   : ""));
     });
+    lines.push_back(")");
+    // Built in one go: growing a list of values one line at a time trips a
+    // false -Wstringop-overflow in g++ 12 (std::variant inside vector growth).
+    list as_str(lines.begin(), lines.end());
     const std::uint64_t count = count_parameters(m, true);  // torch's num_params(): trainable only
-    as_str.emplace_back(")");
     // Informational only: the reference never reads it back.
     return object{{"class_name", name},
                   {"class_doc", list{}},
