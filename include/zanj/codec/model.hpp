@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -141,8 +142,12 @@ std::size_t count_parameters(const Model& m, bool only_trainable) {
     if (kind == parameter_kind::buffer || (only_trainable && kind == parameter_kind::frozen)) return;
     const std::size_t count = layout_of(p).count();
     if (count == 0) return;
+    // The storage's address identifies it: data_ptr() (torch's own test), else data().
     const void* storage = static_cast<const void*>(std::addressof(p));
-    if constexpr (requires { std::data(p); }) storage = static_cast<const void*>(std::data(p));
+    if constexpr (requires { { p.data_ptr() } -> std::convertible_to<const void*>; })
+      storage = p.data_ptr();
+    else if constexpr (requires { { std::data(p) } -> std::convertible_to<const void*>; })
+      storage = std::data(p);
     if (std::find(seen.begin(), seen.end(), storage) != seen.end()) return;
     seen.push_back(storage);
     n += count;
