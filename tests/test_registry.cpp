@@ -4,6 +4,7 @@
 
 #include <any>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -176,6 +177,15 @@ BOOST_AUTO_TEST_CASE(finds_and_loads_known_objects_in_an_archive) {
   BOOST_CHECK_EXCEPTION(shapes.get(a, ""), zanj::error,
                         zanj_test::message_has({"d.zanj", "no loader for format 'drawing(SerializableDataclass)'"}));
   BOOST_CHECK_EXCEPTION(shapes.get(a, "/nothing"), zanj::error, zanj_test::message_has({"at /nothing", "no such key"}));
+}
+
+BOOST_AUTO_TEST_CASE(pointers_escape_keys) {
+  zanj_test::scratch_dir dir;
+  std::map<std::string, reg::circle> named{{"a/b", {7.0}}, {"c~d", {8.0}}};
+  zanj::archive a(zanj::save(named, dir / "named"));
+  auto shapes = shapes_registry();
+  BOOST_TEST((shapes.find_in(a) == std::vector<std::string>{"/a~1b", "/c~0d"}));
+  BOOST_TEST(std::any_cast<reg::circle>(shapes.get(a, "/c~0d")).r == 8.0);
 }
 
 BOOST_AUTO_TEST_CASE(base_class_pointers_from_a_hierarchy) {

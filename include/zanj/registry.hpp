@@ -38,6 +38,7 @@
 #include <zanj/concepts.hpp>
 #include <zanj/detail/format_names.hpp>
 #include <zanj/detail/load_context.hpp>
+#include <zanj/detail/object_path.hpp>
 #include <zanj/error.hpp>
 #include <zanj/options.hpp>
 #include <zanj/read.hpp>
@@ -225,20 +226,11 @@ class loader_registry {
       return;
     }
     if (info.kind == "array") return;
-    for (auto& child : a.children(pointer)) search(a, pointer + "/" + escape(child), out);
-  }
-
-  static std::string escape(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-      if (c == '~')
-        out += "~0";
-      else if (c == '/')
-        out += "~1";
-      else
-        out += c;
+    for (auto& child : a.children(pointer)) {
+      detail::object_path step;  // escapes '~' and '/' in the key
+      step.push(child);
+      search(a, pointer + step.pointer(), out);
     }
-    return out;
   }
 
   std::vector<entry> entries_;
