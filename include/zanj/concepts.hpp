@@ -138,11 +138,18 @@ concept sequence_like = std::ranges::range<T> && !string_like<T> && !requires { 
 template <class T>
 concept tuple_like = detail::is_specialization_v<T, std::tuple> || detail::is_specialization_v<T, std::pair>;
 
+/// What a model parameter is (zanj/model.hpp), as torch tells them apart: a
+/// trainable parameter, a parameter with requires_grad = False, or a buffer
+/// (running_mean, num_batches_tracked). All are saved in the state_dict;
+/// num_params counts trainable ones, or all parameters, never buffers.
+enum class parameter_kind { trainable, frozen, buffer };
+
 namespace detail {
-/// Stands for any parameter visitor in configured_model_like below.
+/// Stands for any parameter visitor in configured_model_like below; a model
+/// calls it with or without a parameter_kind.
 struct parameter_probe {
   template <class P>
-  void operator()(std::string_view, P&) const noexcept {}
+  void operator()(std::string_view, P&, parameter_kind = parameter_kind::trainable) const noexcept {}
 };
 }  // namespace detail
 

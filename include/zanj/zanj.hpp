@@ -17,6 +17,7 @@
 #include <zanj/npy.hpp>
 #include <zanj/options.hpp>
 #include <zanj/read.hpp>
+#include <zanj/registry.hpp>
 #include <zanj/save.hpp>
 #include <zanj/table.hpp>
 #include <zanj/traits.hpp>

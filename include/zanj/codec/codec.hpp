@@ -46,13 +46,12 @@ consteval family family_of() {
 
 /// codec<T> has `static value save(const T&, save_context&)` and
 /// `static void load(const value&, load_context&, T&)` (either may be absent
-/// for save-only or load-only types).
+/// for save-only or load-only types). The primary template has neither, so
+/// saveable<T> and loadable<T> below are plain concepts; save_value and
+/// load_value (dispatch.hpp) turn a missing handler into one readable error
+/// (codec/diagnostics.hpp).
 template <class T, family F = family_of<T>()>
-struct codec {
-  static_assert(F != family::none,
-                "zanj: this type has no handler: make it a plain aggregate, or specialize zanj::zanj_traits<T>");
-  static_assert(F != family::dense_matrix, "zanj: for Eigen types, #include <zanj/ext/eigen.hpp>");
-};
+struct codec {};
 
 template <class T>
 concept saveable = requires(const T& v, save_context& ctx) { codec<T>::save(v, ctx); };
