@@ -355,8 +355,8 @@ inline header parse_header(std::span<const std::byte> npy, const read_limits& li
   if (*bytes > npy.size() - h.data_offset)
     throw error("npy: data is shorter than declared: shape " + detail::shape_repr(h.shape) + " needs " +
                 std::to_string(*bytes) + " bytes, " + std::to_string(npy.size() - h.data_offset) + " present");
-  // Data present bounds the bytes; the limit bounds elements, which an
-  // empty dimension or a later conversion to a wider type can multiply.
+  // The data present bounds the bytes; the limit bounds the elements, which
+  // a conversion to a wider type, or into one value each, multiplies.
   if (*elements > limits.max_array_elements)
     throw error("npy: shape " + detail::shape_repr(h.shape) + " has " + std::to_string(*elements) + " elements, " +
                 zanj::detail::over_limit(limits.max_array_elements, "max_array_elements"));
