@@ -913,14 +913,15 @@ BOOST_AUTO_TEST_CASE(external_lists_that_lie) {
   const std::string ref = R"({"L": {"__muutils_format__": "list:external", "$ref": "L.jsonl"}})";
 
   write_document(file, ref, {text_member("L.jsonl", "1\n\n2\n")});
+  // Errors inside a line name its item.
   BOOST_CHECK_EXCEPTION(zanj::read<listed>(file), zanj::error,
-                        error_at(file, {"at /L: ", "member 'L.jsonl'", "blank line 2"}));
+                        error_at(file, {"at /L/1: ", "member 'L.jsonl'", "blank line 2"}));
   BOOST_CHECK_EXCEPTION(zanj::read<zanj::value>(file), zanj::error,
-                        error_at(file, {"at /L: ", "member 'L.jsonl'", "blank line 2"}));
+                        error_at(file, {"at /L/1: ", "member 'L.jsonl'", "blank line 2"}));
 
   write_document(file, ref, {text_member("L.jsonl", "1\n2\n[3\n")});
   BOOST_CHECK_EXCEPTION(zanj::read<listed>(file), zanj::error,
-                        error_at(file, {"at /L: ", "member 'L.jsonl'", "line 3"}));
+                        error_at(file, {"at /L/2: ", "member 'L.jsonl'", "line 3"}));
 
   write_document(file, ref, {text_member("L.jsonl", "1\n\"two\"\n3\n")});
   BOOST_CHECK_EXCEPTION(zanj::read<listed>(file), zanj::error,

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <zanj/limits.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj {
@@ -51,6 +52,10 @@ struct options {
   object custom_settings;
   /// Receives warnings in error_mode::warn; when empty they go to std::cerr.
   std::function<void(std::string_view)> on_warning;
+
+  /// Reading only: what one read may cost (zanj/limits.hpp); the defaults
+  /// accept every legitimate file.
+  read_limits limits{};
 };
 
 constexpr std::string_view to_string(error_mode m) noexcept {

@@ -12,6 +12,7 @@
 #include <zanj/field.hpp>
 #include <zanj/half.hpp>
 #include <zanj/json.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/model.hpp>
 #include <zanj/ndarray.hpp>
 #include <zanj/npy.hpp>

@@ -57,14 +57,21 @@ inline std::vector<std::size_t> read_shape(const value& node, load_context& ctx)
   return out;
 }
 
-/// Total element count, refusing shapes whose product overflows.
-inline std::size_t checked_size(const std::vector<std::size_t>& shape, load_context& ctx) {
-  std::size_t n = 1;
-  for (auto d : shape) {
-    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) ctx.fail("array shape is too large");
-    n *= d;
-  }
-  return n;
+/// Total element count, refusing shapes whose product, or byte size with
+/// `item_size` bytes per element, overflows.
+inline std::size_t checked_size(const std::vector<std::size_t>& shape, std::size_t item_size, load_context& ctx) {
+  const auto n = npy::detail::checked_product(shape);
+  if (!n || !npy::detail::checked_product(shape, item_size)) ctx.fail("array shape is too large");
+  return *n;
+}
+
+/// Refuses arrays of more than opts.limits.max_array_elements elements;
+/// checked once the data is known to match the shape, before the elements
+/// are allocated.
+inline void check_element_limit(const std::vector<std::size_t>& shape, std::size_t n, load_context& ctx) {
+  if (n > ctx.opts.limits.max_array_elements)
+    ctx.fail("array shape " + shape_text(shape) + " has " + std::to_string(n) + " elements, " +
+             over_limit(ctx.opts.limits.max_array_elements, "max_array_elements"));
 }
 
 /// Whether nested lists have exactly the lengths `shape` gives, at every level.
@@ -146,14 +153,15 @@ inline array_value decode_array(const value& node, load_context& ctx) {
   auto* data = node.find("data");
   if (!data) ctx.fail("array object without 'data'");
   out.shape = read_shape(node, ctx);
-  const std::size_t n = checked_size(out.shape, ctx);
   const std::size_t item = itemsize(out.type);
+  const std::size_t n = checked_size(out.shape, item, ctx);
 
   if (mode == "array_list_meta") {
     // Check the nesting against the shape before allocating, so a lying
     // shape cannot make us reserve memory the document does not back.
     if (!out.shape.empty() && !matches_shape(*data, out.shape, 0))
       ctx.fail("array 'data' does not match its shape");
+    check_element_limit(out.shape, n, ctx);
     out.bytes.resize(n * item);
     std::byte* cursor = out.bytes.data();
     if (out.shape.empty()) {
@@ -171,6 +179,7 @@ inline array_value decode_array(const value& node, load_context& ctx) {
     if (out.bytes.size() != n * item)
       ctx.fail("array data holds " + std::to_string(out.bytes.size()) + " bytes, shape and dtype need " +
                std::to_string(n * item));
+    check_element_limit(out.shape, n, ctx);
     convert_byte_order(out.bytes, out.type, spec->order);
   } else if (mode == "zero_dim") {
     if (!out.shape.empty()) ctx.fail("zero_dim array with a non-empty shape");
