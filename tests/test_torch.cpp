@@ -417,3 +417,287 @@ BOOST_AUTO_TEST_CASE(resaving_the_reference_tensors_reproduces_its_members) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// torch modules as configured models.
+
+namespace tnn {
+
+/// torch.nn activations by class name: each entry makes a fresh module.
+struct activations {
+  static constexpr std::string_view what = "activation";
+  using factory = std::function<torch::nn::AnyModule()>;
+  static const std::map<std::string, factory>& entries() {
+    static const std::map<std::string, factory> table{
+        {"Identity", [] { return torch::nn::AnyModule(torch::nn::Identity()); }},
+        {"ReLU", [] { return torch::nn::AnyModule(torch::nn::ReLU()); }},
+        {"Tanh", [] { return torch::nn::AnyModule(torch::nn::Tanh()); }},
+        {"Sigmoid", [] { return torch::nn::AnyModule(torch::nn::Sigmoid()); }},
+        {"GELU", [] { return torch::nn::AnyModule(torch::nn::GELU()); }},
+    };
+    return table;
+  }
+};
+
+struct losses {
+  static constexpr std::string_view what = "loss";
+  static const std::map<std::string, int>& entries() {
+    static const std::map<std::string, int> table{{"CrossEntropyLoss", 0}, {"MSELoss", 1}};
+    return table;
+  }
+};
+
+// The Python fixture's config (MyNNConfig in the reference's README).
+struct MyNNConfig {
+  int input_dim = 4;
+  int hidden_dim = 8;
+  int output_dim = 3;
+  zanj::by_name<activations> act_fn{"ReLU"};
+  zanj::value loss_kwargs = zanj::object{};
+  zanj::by_name<losses> loss_factory{"CrossEntropyLoss"};
+};
+
+// The fixture's MyNN: net = Sequential(Linear, act_fn(), Linear).
+class MyNN : public zanj::torch_model<MyNN, MyNNConfig> {
+ public:
+  explicit MyNN(const MyNNConfig& c) : torch_model(c) {
+    net = register_module("net", torch::nn::Sequential(torch::nn::Linear(c.input_dim, c.hidden_dim), c.act_fn.get()(),
+                                                       torch::nn::Linear(c.hidden_dim, c.output_dim)));
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return net->forward(x); }
+
+  torch::nn::Sequential net{nullptr};
+};
+
+struct RichConfig {
+  int width = 4;
+};
+
+// Parameters and buffers of its own, nested children, a layer without bias.
+class Rich : public zanj::torch_model<Rich, RichConfig> {
+ public:
+  explicit Rich(const RichConfig& c) : torch_model(c) {
+    scale = register_parameter("scale", torch::ones({3}));
+    step = register_buffer("step", torch::zeros({}, torch::kLong));
+    body = register_module("body", torch::nn::Sequential(torch::nn::Linear(3, c.width), torch::nn::BatchNorm1d(c.width),
+                                                         torch::nn::ReLU(),
+                                                         torch::nn::Linear(torch::nn::LinearOptions(c.width, 2).bias(false))));
+    head = register_module("head", torch::nn::Linear(2, 1));
+  }
+  torch::Tensor forward(const torch::Tensor& x) { return head->forward(body->forward(x * scale)); }
+
+  torch::Tensor scale, step;
+  torch::nn::Sequential body{nullptr};
+  torch::nn::Linear head{nullptr};
+};
+
+/// name -> tensor of every state entry, in order.
+template <class Model>
+std::vector<std::pair<std::string, torch::Tensor>> state_of(const Model& m) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  m.for_each_parameter([&](std::string_view name, const torch::Tensor& t) { out.emplace_back(name, t.clone()); });
+  return out;
+}
+
+template <class Model>
+void randomize(Model& m, std::uint64_t seed) {
+  torch::manual_seed(seed);
+  torch::NoGradGuard no_grad;
+  m.for_each_parameter([&](std::string_view, torch::Tensor& t) {
+    if (t.is_floating_point()) t.copy_(torch::randn_like(t));
+  });
+}
+
+}  // namespace tnn
+
+BOOST_AUTO_TEST_SUITE(torch_model)
+
+BOOST_AUTO_TEST_CASE(the_python_model_fixture_runs_in_libtorch) {
+  const auto root = zanj_test::fixture_root();
+  if (root.empty()) return zanj_test::report_fixtures_missing();
+  static_assert(zanj::detail::family_of<tnn::MyNN>() == zanj::family::configured_model);
+  for (auto version : {"v0.5.0", "v0.6.0"}) {
+    BOOST_TEST_CONTEXT(version) {
+      zanj::archive archive(root / version / "configured_model_small.zanj");
+      tnn::MyNN model = archive.get<tnn::MyNN>("/model");
+      const auto& cfg = model.config();
+      BOOST_TEST(cfg.hidden_dim == 8);
+      BOOST_TEST(cfg.act_fn.name() == "Tanh");
+      BOOST_TEST(cfg.loss_kwargs.find("reduction")->as_string() == "sum");
+      BOOST_TEST(zanj::json::to_string(model.training_records(), zanj::json::style::compact) ==
+                 R"({"loss": [1.5, 0.75, 0.5], "epochs": 3})");
+      const auto names = state_of(model);
+      BOOST_TEST_REQUIRE(names.size() == 4u);
+      BOOST_TEST(names[0].first == "net.0.weight");
+      BOOST_TEST(names[3].first == "net.2.bias");
+
+      model.eval();
+      const auto x = archive.get<torch::Tensor>("/extra/probe_input");
+      const auto expected = archive.get<torch::Tensor>("/extra/probe_output");
+      torch::NoGradGuard no_grad;
+      const auto y = model.forward(x);
+      BOOST_TEST(y.sizes() == expected.sizes());
+      BOOST_TEST((y - expected).abs().max().item<float>() <= 1e-6f);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(state_dict_names_and_order_are_pytorchs) {
+  const tnn::Rich model(tnn::RichConfig{});
+  std::vector<std::string> names;
+  for (auto& [name, t] : tnn::state_of(model)) names.push_back(name);
+  // PyTorch's state_dict() of the same structure (each module's parameters,
+  // then its buffers, then its children; None skipped).
+  const std::vector<std::string> pytorch = {
+      "scale", "step", "body.0.weight", "body.0.bias", "body.1.weight", "body.1.bias", "body.1.running_mean",
+      "body.1.running_var", "body.1.num_batches_tracked", "body.3.weight", "head.weight", "head.bias"};
+  BOOST_TEST(names == pytorch, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_cpp_saved_module_reads_back_equal) {
+  scratch_dir dir;
+  tnn::Rich model(tnn::RichConfig{.width = 100});  // body.0.weight: 300 elements, a .npy member
+  tnn::randomize(model, 7);
+  {
+    // Moves the batch-norm statistics and counter away from their initial values.
+    model.train();
+    torch::NoGradGuard no_grad;
+    model.forward(torch::randn({5, 3}));
+    model.step.fill_(12);
+  }
+  model.training_records() = zanj::object{{"epochs", 2}, {"loss", zanj::list{0.5, 0.25}}};
+  for (bool compress : {true, false}) {
+    BOOST_TEST_CONTEXT((compress ? "deflated" : "stored")) {
+      zanj::options opts;
+      opts.compress = compress;
+      const auto path = model.save(dir / "rich", opts);
+      tnn::Rich back = tnn::Rich::read(path);
+      BOOST_TEST(back.config().width == 100);
+      BOOST_TEST(zanj::identical(back.training_records(), model.training_records()));
+      const auto saved = tnn::state_of(model), loaded = tnn::state_of(back);
+      BOOST_TEST_REQUIRE(saved.size() == loaded.size());
+      for (std::size_t i = 0; i < saved.size(); ++i) {
+        BOOST_TEST(loaded[i].first == saved[i].first);
+        BOOST_TEST(same_bits(loaded[i].second, saved[i].second), saved[i].first);
+      }
+      BOOST_TEST(back.body[1]->as<torch::nn::BatchNorm1d>()->num_batches_tracked.item<std::int64_t>() == 1);
+
+      // The layout of Python's ConfiguredModel (FORMAT.md §9).
+      const auto doc = zanj::json::parse(zanj_test::member_text(path, "__zanj__.json")).as_object();
+      std::vector<std::string> keys;
+      for (auto& [k, v] : doc) keys.push_back(k);
+      BOOST_TEST(keys == (std::vector<std::string>{"zanj_model_config", "meta", "training_records", "state_dict",
+                                                   "__muutils_format__"}),
+                 boost::test_tools::per_element());
+      BOOST_TEST(doc.at("__muutils_format__").as_string() == "Rich");
+      const auto& state = doc.at("state_dict").as_object();
+      BOOST_TEST(zanj::detail::format_of(state.at("body.0.weight")) == "torch.Tensor:external");
+      BOOST_TEST(state.at("body.0.weight").find("dtype")->as_string() == "torch.float32");
+      BOOST_TEST(state.at("body.0.weight").find("$ref")->as_string() == "state_dict/body.0.weight.npy");
+      BOOST_TEST(zanj::detail::format_of(state.at("body.3.weight")) == "torch.Tensor:array_list_meta");
+      BOOST_TEST(state.at("body.3.weight").find("dtype")->as_string() == "float32");
+      BOOST_TEST(state.at("body.1.num_batches_tracked").find("dtype")->as_string() == "torch.int64");
+      BOOST_TEST(zanj::detail::format_of(state.at("step")) == "torch.Tensor:zero_dim");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(loading_fills_the_modules_own_tensors_without_autograd) {
+  scratch_dir dir;
+  tnn::MyNN model(tnn::MyNNConfig{});
+  tnn::randomize(model, 3);
+  tnn::MyNN back = tnn::MyNN::read(model.save(dir / "m"));
+  // The module's attributes (the Linear's weight) hold the loaded values:
+  // the tensors were written in place, not replaced in a copy of the dict.
+  auto& first = *back.net[0]->as<torch::nn::Linear>();
+  BOOST_TEST(same_bits(first.weight, model.net[0]->as<torch::nn::Linear>()->weight));
+  BOOST_TEST(first.weight.requires_grad());
+  BOOST_TEST(first.weight.is_leaf());
+  BOOST_TEST(!first.weight.grad().defined());
+  // Still trainable: a backward pass reaches the loaded parameters.
+  back.forward(torch::randn({2, 4})).sum().backward();
+  BOOST_TEST(first.weight.grad().defined());
+}
+
+BOOST_AUTO_TEST_CASE(list_mode_state_dicts_load_into_the_parameters_dtype) {
+  scratch_dir dir;
+  tnn::MyNN model(tnn::MyNNConfig{});
+  tnn::randomize(model, 5);
+  zanj::options opts;
+  opts.internal_array_mode = zanj::array_mode::list;
+  const auto path = model.save(dir / "m", opts);
+  BOOST_TEST(zanj::json::parse(zanj_test::member_text(path, "__zanj__.json"))
+                 .as_object().at("state_dict").as_object().at("net.0.bias").is_list());
+  const tnn::MyNN back = tnn::MyNN::read(path);
+  const auto saved = tnn::state_of(model), loaded = tnn::state_of(back);
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    BOOST_TEST(loaded[i].second.dtype() == torch::kFloat);
+    BOOST_TEST(same_bits(loaded[i].second, saved[i].second), saved[i].first);  // float -> JSON double -> float is exact
+  }
+}
+
+BOOST_AUTO_TEST_CASE(strict_loading_reports_every_problem_at_once) {
+  scratch_dir dir;
+  tnn::MyNN model(tnn::MyNNConfig{});
+  const auto path = model.save(dir / "m");
+  zanj::value doc = zanj::read<zanj::value>(path);
+  auto& state = doc.as_object().at("state_dict").as_object();
+  state.erase("net.0.bias");
+  state.insert_or_assign("net.9.weight", state.at("net.2.bias"));
+  state.insert_or_assign("net.2.weight", zanj::value(zanj::array_value::from<float>(std::vector<float>(5, 1.0f))));
+  state.insert_or_assign("net.2.bias", zanj::value(zanj::array_value::from<double>(std::vector<double>(3, 1.0))));
+  const auto bad = zanj::save(doc, dir / "bad");
+  BOOST_CHECK_EXCEPTION(tnn::MyNN::read(bad), zanj::error,
+                        message_has({"bad.zanj", "at /state_dict", "missing parameters: net.0.bias",
+                                     "unexpected parameters: net.9.weight",
+                                     "net.2.weight: expected shape [3, 8], found [5]",
+                                     "net.2.bias: expected dtype float32, found float64"}));
+
+  // A float64 module does not load into the float32 one its config builds.
+  tnn::MyNN as_double(tnn::MyNNConfig{});
+  as_double.to(torch::kDouble);
+  BOOST_CHECK_EXCEPTION(tnn::MyNN::read(as_double.save(dir / "double")), zanj::error,
+                        message_has({"net.0.weight: expected dtype float32, found float64"}));
+}
+
+BOOST_AUTO_TEST_CASE(config_mismatch_and_unknown_names_are_errors) {
+  scratch_dir dir;
+  tnn::MyNNConfig cfg;
+  cfg.hidden_dim = 5;
+  cfg.act_fn = "GELU";
+  const auto path = tnn::MyNN(cfg).save(dir / "m");
+  BOOST_CHECK_EXCEPTION(tnn::MyNN::read(path, tnn::MyNNConfig{}), zanj::config_mismatch,
+                        message_has({"hidden_dim (expected 8, found 5)", "act_fn (expected \"ReLU\", found \"GELU\")"}));
+  BOOST_TEST(tnn::MyNN::read(path, cfg).config().act_fn.name() == "GELU");
+
+  zanj::value doc = zanj::read<zanj::value>(path);
+  doc.as_object().at("zanj_model_config").as_object().insert_or_assign("act_fn", "Swish2");
+  BOOST_CHECK_EXCEPTION(tnn::MyNN::read(zanj::save(doc, dir / "unknown")), zanj::error,
+                        message_has({"at /zanj_model_config/act_fn", "unknown activation 'Swish2'"}));
+}
+
+namespace tnn {
+struct PlacedConfig {
+  bool on_meta = false;
+};
+// A parameter on torch's meta device (no data), the stand-in here for a GPU one.
+class Placed : public zanj::torch_model<Placed, PlacedConfig> {
+ public:
+  explicit Placed(const PlacedConfig& c) : torch_model(c) {
+    w = register_parameter("w", torch::zeros({2}, torch::TensorOptions().device(c.on_meta ? torch::kMeta : torch::kCPU)));
+  }
+  torch::Tensor w;
+};
+}  // namespace tnn
+
+BOOST_AUTO_TEST_CASE(a_module_not_on_the_cpu_is_an_error) {
+  scratch_dir dir;
+  BOOST_CHECK_EXCEPTION(tnn::Placed({.on_meta = true}).save(dir / "meta"), zanj::error,
+                        message_has({"meta.zanj", "at /state_dict/w", "device meta", "call .cpu() first"}));
+  zanj::value doc = zanj::read<zanj::value>(tnn::Placed({.on_meta = false}).save(dir / "cpu"));
+  doc.as_object().at("zanj_model_config").as_object().insert_or_assign("on_meta", true);
+  BOOST_CHECK_EXCEPTION(tnn::Placed::read(zanj::save(doc, dir / "to_meta")), zanj::error,
+                        message_has({"to_meta.zanj", "at /state_dict/w", "cannot load into a tensor on device meta"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -41,6 +41,7 @@
 #include <optional>
 #include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -284,10 +285,13 @@ struct codec<at::Tensor, family::tensor> {
         member);
   }
 
-  /// For the configured-model codec: a parameter's dtype and shape.
+  /// For the configured-model codec: a parameter's dtype and shape. Only a
+  /// dtype without a numpy one stops it here (as std::invalid_argument, which
+  /// the save or load locates); save and load_parameter refuse the rest.
   static parameter_layout layout(const at::Tensor& p) {
-    if (std::string why = unusable_tensor(p); !why.empty()) throw error("a model parameter is an " + why);
-    parameter_layout out{*dtype_of_scalar_type(p.scalar_type()), {}};
+    const auto type = p.defined() ? dtype_of_scalar_type(p.scalar_type()) : std::nullopt;
+    if (!type) throw std::invalid_argument("model parameter: " + unusable_tensor(p));
+    parameter_layout out{*type, {}};
     out.shape.assign(p.sizes().begin(), p.sizes().end());
     return out;
   }
