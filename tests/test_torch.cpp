@@ -68,6 +68,7 @@ torch::Tensor sample(torch::ScalarType t, std::vector<std::int64_t> shape, unsig
 /// Same dtype, shape and bytes (NaN payloads and -0.0 included).
 bool same_bits(const torch::Tensor& a, const torch::Tensor& b) {
   if (a.scalar_type() != b.scalar_type() || a.sizes() != b.sizes()) return false;
+  if (a.numel() == 0) return true;
   auto ca = a.contiguous(), cb = b.contiguous();
   return std::memcmp(ca.data_ptr(), cb.data_ptr(), std::size_t(ca.numel() * ca.element_size())) == 0;
 }
