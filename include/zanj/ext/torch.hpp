@@ -360,6 +360,8 @@ class torch_model : public torch::nn::Module {
   std::filesystem::path save(std::filesystem::path path, const options& opts = {}) const {
     return zanj::save(static_cast<const Derived&>(*this), std::move(path), opts);
   }
+  /// torch's own serialization (torch::save(module, ...)) stays available.
+  using torch::nn::Module::save;
 
   /// zanj::read<Derived>(path, opts): the module built from the stored
   /// config, with every tensor loaded. For a std::shared_ptr (what torch's
