@@ -244,6 +244,20 @@ BOOST_AUTO_TEST_CASE(a_tensor_that_cannot_be_saved_is_an_error_naming_its_path) 
   BOOST_TEST(!std::filesystem::exists(dir / "bad.zanj"));
 }
 
+BOOST_AUTO_TEST_CASE(an_optional_tensor_stands_for_a_missing_one) {
+  scratch_dir dir;
+  struct maybe {
+    std::optional<torch::Tensor> absent, present;
+  };
+  const auto path = zanj::save(maybe{std::nullopt, torch::arange(4)}, dir / "m");
+  const auto doc = zanj::json::parse(zanj_test::member_text(path, "__zanj__.json")).as_object();
+  BOOST_TEST(doc.at("absent").is_null());
+  const auto back = zanj::read<maybe>(path);
+  BOOST_TEST(!back.absent.has_value());
+  BOOST_TEST_REQUIRE(back.present.has_value());
+  BOOST_TEST(same_bits(*back.present, torch::arange(4)));
+}
+
 BOOST_AUTO_TEST_CASE(bfloat16_is_stored_as_the_project_stores_it) {
   scratch_dir dir;
   const holder small{torch::tensor({1.5f, -2.0f, NAN}).to(torch::kBFloat16)};
@@ -601,13 +615,26 @@ BOOST_AUTO_TEST_CASE(config_mismatch_and_unknown_names_are_errors) {
   cfg.act_fn = "GELU";
   const auto path = tnn::MyNN(cfg).save(dir / "m");
   BOOST_CHECK_EXCEPTION(tnn::MyNN::read(path, tnn::MyNNConfig{}), zanj::config_mismatch,
-                        message_has({"hidden_dim (expected 8, found 5)", "act_fn (expected \"ReLU\", found \"GELU\")"}));
+                        message_has({"hidden_dim (expected 8, found 5)",
+                                     "act_fn (expected \"ReLU\", found \"GELU\")"}));
   BOOST_TEST(tnn::MyNN::read(path, cfg).config().act_fn.name() == "GELU");
 
   zanj::value doc = zanj::read<zanj::value>(path);
   doc.as_object().at("zanj_model_config").as_object().insert_or_assign("act_fn", "Swish2");
   BOOST_CHECK_EXCEPTION(tnn::MyNN::read(zanj::save(doc, dir / "unknown")), zanj::error,
                         message_has({"at /zanj_model_config/act_fn", "unknown activation 'Swish2'"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_torch_module_holder_saves_and_reads_through_its_impl) {
+  scratch_dir dir;
+  tnn::Tiny tiny(tnn::RichConfig{.width = 3});
+  const auto path = tiny->save(dir / "tiny");
+  BOOST_TEST(zanj::json::parse(zanj_test::member_text(path, "__zanj__.json")).as_object().at("__muutils_format__")
+                 .as_string() == "Tiny");
+  tnn::Tiny back(std::make_shared<tnn::TinyImpl>(tnn::TinyImpl::read(path)));
+  BOOST_TEST(same_bits(back->fc->weight, tiny->fc->weight));
+  const auto x = torch::randn({4, 3});
+  BOOST_TEST(same_bits(back->forward(x), tiny->forward(x)));
 }
 
 namespace tnn {
@@ -618,7 +645,8 @@ struct PlacedConfig {
 class Placed : public zanj::torch_model<Placed, PlacedConfig> {
  public:
   explicit Placed(const PlacedConfig& c) : torch_model(c) {
-    w = register_parameter("w", torch::zeros({2}, torch::TensorOptions().device(c.on_meta ? torch::kMeta : torch::kCPU)));
+    const auto device = c.on_meta ? torch::kMeta : torch::kCPU;
+    w = register_parameter("w", torch::zeros({2}, torch::TensorOptions().device(device)));
   }
   torch::Tensor w;
 };

@@ -73,9 +73,9 @@ class Rich : public zanj::torch_model<Rich, RichConfig> {
   explicit Rich(const RichConfig& c) : torch_model(c) {
     scale = register_parameter("scale", torch::ones({3}));
     step = register_buffer("step", torch::zeros({}, torch::kLong));
-    body = register_module("body", torch::nn::Sequential(torch::nn::Linear(3, c.width), torch::nn::BatchNorm1d(c.width),
-                                                         torch::nn::ReLU(),
-                                                         torch::nn::Linear(torch::nn::LinearOptions(c.width, 2).bias(false))));
+    body = register_module(
+        "body", torch::nn::Sequential(torch::nn::Linear(3, c.width), torch::nn::BatchNorm1d(c.width), torch::nn::ReLU(),
+                                      torch::nn::Linear(torch::nn::LinearOptions(c.width, 2).bias(false))));
     head = register_module("head", torch::nn::Linear(2, 1));
   }
   torch::Tensor forward(const torch::Tensor& x) { return head->forward(body->forward(x * scale)); }
@@ -85,4 +85,19 @@ class Rich : public zanj::torch_model<Rich, RichConfig> {
   torch::nn::Linear head{nullptr};
 };
 
+// The TORCH_MODULE idiom: a holder `Tiny` of `TinyImpl`, saved under the
+// holder's name (zanj_traits below), as Python names the class.
+class TinyImpl : public zanj::torch_model<TinyImpl, RichConfig> {
+ public:
+  explicit TinyImpl(const RichConfig& c) : torch_model(c) { fc = register_module("fc", torch::nn::Linear(c.width, 2)); }
+  torch::Tensor forward(const torch::Tensor& x) { return fc->forward(x); }
+  torch::nn::Linear fc{nullptr};
+};
+TORCH_MODULE(Tiny);
+
 }  // namespace tnn
+
+template <>
+struct zanj::zanj_traits<tnn::TinyImpl> {
+  static constexpr std::string_view name = "Tiny";
+};

@@ -313,7 +313,8 @@ void for_each_state_entry(Module& m, const std::string& prefix, F& f) {
     if (item.value().defined()) f(std::string_view(prefix + item.key()), static_cast<tensor_ref>(item.value()));
   for (auto& item : m.named_buffers(/*recurse=*/false))
     if (item.value().defined()) f(std::string_view(prefix + item.key()), static_cast<tensor_ref>(item.value()));
-  for (auto& child : m.named_children()) for_each_state_entry(static_cast<module_ref>(*child.value()), prefix + child.key() + ".", f);
+  for (auto& child : m.named_children())
+    for_each_state_entry(static_cast<module_ref>(*child.value()), prefix + child.key() + ".", f);
 }
 
 }  // namespace zanj::detail
