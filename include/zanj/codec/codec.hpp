@@ -33,6 +33,7 @@ consteval family family_of() {
   else if constexpr (std::same_as<T, std::filesystem::path>) return family::filesystem_path;
   else if constexpr (optional_like<T>) return family::optional;
   else if constexpr (dense_matrix_like<T> && family_enabled<T, family::dense_matrix>) return family::dense_matrix;
+  else if constexpr (tensor_like<T> && family_enabled<T, family::tensor>) return family::tensor;
   else if constexpr (contiguous_ndarray<T> && family_enabled<T, family::ndarray>) return family::ndarray;
   else if constexpr (table_like<T> && family_enabled<T, family::table>) return family::table;
   else if constexpr (numeric_sequence<T> && family_enabled<T, family::numeric_array>) return family::numeric_array;

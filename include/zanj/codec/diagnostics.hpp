@@ -58,6 +58,11 @@ struct eigen_type_needs_zanj_ext_eigen {
 };
 
 template <class T>
+struct torch_tensor_needs_zanj_ext_torch {
+  static_assert(can_save<T>, "zanj: torch tensors are saved and read by <zanj/ext/torch.hpp>: #include it");
+};
+
+template <class T>
 struct type_can_be_saved_but_not_read {
   static_assert(can_read<T>,
                 "zanj: this type can be saved but not read into: it views data it does not own (std::string_view, "
@@ -79,6 +84,8 @@ void diagnose_not_saveable() {
     (void)type_has_no_zanj_handler<T>{};
   else if constexpr (family_of<T>() == family::dense_matrix)
     (void)eigen_type_needs_zanj_ext_eigen<T>{};
+  else if constexpr (family_of<T>() == family::tensor)
+    (void)torch_tensor_needs_zanj_ext_torch<T>{};
   else if constexpr (family_of<T>() == family::custom)
     (void)zanj_traits_has_no_save<T>{};
   else
@@ -92,6 +99,8 @@ void diagnose_not_readable() {
     (void)type_has_no_zanj_handler<T>{};
   else if constexpr (family_of<T>() == family::dense_matrix && !saveable<T>)
     (void)eigen_type_needs_zanj_ext_eigen<T>{};
+  else if constexpr (family_of<T>() == family::tensor && !saveable<T>)
+    (void)torch_tensor_needs_zanj_ext_torch<T>{};
   else if constexpr (family_of<T>() == family::custom)
     (void)zanj_traits_has_no_load<T>{};
   else

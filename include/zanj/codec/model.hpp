@@ -29,11 +29,6 @@
 
 namespace zanj::detail {
 
-/// What a model parameter can be: an Eigen-like dense matrix or vector, an
-/// n-d array (zanj::ndarray), or a std::vector / std::array of numbers.
-template <class P>
-concept model_parameter = dense_matrix_like<P> || contiguous_ndarray<P> || numeric_sequence<P>;
-
 /// A parameter's element type and shape, as it is saved.
 struct parameter_layout {
   dtype type{};
@@ -46,6 +41,20 @@ struct parameter_layout {
   }
 };
 
+/// A parameter whose element type is known at run time only, so its codec
+/// reports the layout (torch::Tensor: zanj/ext/torch.hpp).
+template <class P>
+concept run_time_typed_parameter = requires(const P& p) {
+  { codec<P>::layout(p) } -> std::same_as<parameter_layout>;
+};
+
+/// What a model parameter can be: an Eigen-like dense matrix or vector, an
+/// n-d array (zanj::ndarray), a std::vector / std::array of numbers, or a
+/// run-time typed one (torch::Tensor).
+template <class P>
+concept model_parameter =
+    dense_matrix_like<P> || contiguous_ndarray<P> || numeric_sequence<P> || run_time_typed_parameter<P>;
+
 }  // namespace zanj::detail
 
 namespace zanj {
@@ -54,7 +63,7 @@ template <class P>
 struct type_is_not_a_model_parameter {
   static_assert(detail::model_parameter<P>,
                 "zanj: a model parameter must be an Eigen matrix or vector, a zanj::ndarray (or another n-d "
-                "array type), or a std::vector / std::array of numbers");
+                "array type), a std::vector / std::array of numbers, or a torch::Tensor");
 };
 }  // namespace zanj
 
@@ -77,9 +86,22 @@ parameter_layout layout_of(const P& p) {
     parameter_layout out{dtype_v<std::remove_cv_t<typename P::value_type>>, {}};
     for (auto d : p.shape()) out.shape.push_back(static_cast<std::size_t>(d));
     return out;
-  } else {
+  } else if constexpr (numeric_sequence<P>) {
     return {dtype_v<std::remove_cv_t<std::ranges::range_value_t<P>>>, {std::ranges::size(p)}};
+  } else {
+    return codec<P>::layout(p);
   }
+}
+
+/// Loads a stored parameter into `p`. A codec with `load_parameter` (the
+/// torch::Tensor one) fills the parameter's own storage in its own dtype: a
+/// torch module shares its tensors, so they are written, never replaced.
+template <class P>
+void load_parameter(const value& node, load_context& ctx, P& p) {
+  if constexpr (requires { codec<P>::load_parameter(node, ctx, p); })
+    located(ctx, [&] { codec<P>::load_parameter(node, ctx, p); });
+  else
+    load_value(node, ctx, p);
 }
 
 /// The element types the reference's torch reader maps (FORMAT.md §5.3).
@@ -300,7 +322,7 @@ struct codec<T, family::configured_model> {
     model.for_each_parameter([&](std::string_view param, auto& p, parameter_kind = parameter_kind::trainable) {
       path_guard g(ctx, std::string(param));
       const parameter_layout want = layout_of(p);
-      load_value(*stored->find(param), ctx, p);
+      load_parameter(*stored->find(param), ctx, p);
       // Bare lists (list mode) carry no shape to check beforehand.
       if (const parameter_layout got = layout_of(p); got.shape != want.shape)
         ctx.fail("expected shape " + shape_text(want.shape) + ", found " + shape_text(got.shape));
