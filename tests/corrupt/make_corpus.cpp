@@ -532,7 +532,8 @@ void type_confusions(corpus& c) {
         {"type_list_for_struct.zanj", "the document is a list, the struct wants an object", "sample",
          "expected an object for sample, found list", "=", "-"});
   c.add(document("\"sample(SerializableDataclass)\"", "\"other(SerializableDataclass)\""),
-        {"type_other_dataclass.zanj", "the document is a dataclass object of another class", "sample",
+        {"type_other_dataclass.zanj",
+         "the document is a dataclass object of another class (an error with on_type_name_mismatch = except)", "sample",
          "expected 'sample(SerializableDataclass)' object, found 'other(SerializableDataclass)' object", "=", "ok"});
   const std::string inline_array =
       R"({"__muutils_format__": "numpy.ndarray:array_list_meta", "shape": [8], "dtype": "float64", "data": "abc"})";

@@ -149,7 +149,9 @@ inline array_value lists_to_array(const value& data, dtype t, load_context& ctx,
   // Checked before allocating: a ragged list must not size the array.
   if (!matches_shape(data, a.shape, 0))
     ctx.fail("nested lists are ragged: they do not form an array of shape " + shape_text(a.shape), member);
-  a.bytes.resize(checked_size(a.shape, ctx) * itemsize(t));
+  const std::size_t n = checked_size(a.shape, itemsize(t), ctx);
+  check_element_limit(a.shape, n, ctx);
+  a.bytes.resize(n * itemsize(t));
   std::byte* cursor = a.bytes.data();
   try {
     flatten_into(data, a.shape, 0, t, cursor, ctx);
