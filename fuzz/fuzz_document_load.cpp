@@ -1,7 +1,8 @@
 // libFuzzer target: arbitrary bytes as the text of __zanj__.json, parsed with
 // json::parse and loaded, with a load_context that has no archive (externals
 // must carry their payload under "data"), into a few C++ types. Only
-// zanj::error may come out.
+// zanj::error may come out; a text that parses under tight limits parses to
+// the same value as under the defaults.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <zanj/detail/load_context.hpp>
 #include <zanj/error.hpp>
 #include <zanj/json.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/ndarray.hpp>
 #include <zanj/options.hpp>
 #include <zanj/table.hpp>
@@ -63,6 +65,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     document = zanj::json::parse(std::string_view(reinterpret_cast<const char*>(data), size));
   } catch (const zanj::error&) {
     return 0;
+  }
+  try {  // compared as text: NaN is not equal to itself
+    constexpr zanj::read_limits tight{.max_json_depth = 8, .max_string_length = 64};
+    const zanj::value again = zanj::json::parse(std::string_view(reinterpret_cast<const char*>(data), size), tight);
+    if (zanj::json::to_string(again) != zanj::json::to_string(document)) __builtin_trap();
+  } catch (const zanj::error&) {
   }
   load_as<fuzz_document>(document);
   load_as<std::vector<double>>(document);

@@ -1,13 +1,15 @@
 // libFuzzer target: arbitrary bytes as a .npy file, through npy::parse_header
 // and npy::read. Only zanj::error may come out; a header that parses must
-// announce data lying inside the input, and what npy::read returns must
-// survive npy::write + npy::read unchanged.
+// announce data lying inside the input, parse the same under tight limits
+// unless it exceeds them, and what npy::read returns must survive npy::write
+// + npy::read unchanged.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
 #include <zanj/error.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/npy.hpp>
 #include <zanj/value.hpp>
 
@@ -16,6 +18,15 @@ namespace {
 void check_header(std::span<const std::byte> input) {
   const zanj::npy::header h = zanj::npy::parse_header(input);
   if (h.data_offset > input.size() || h.data_bytes() > input.size() - h.data_offset) __builtin_trap();
+  // Tight limits refuse exactly the headers that exceed them.
+  constexpr zanj::read_limits tight{.max_npy_header_length = 128, .max_array_elements = 1000};
+  const std::size_t header_length = h.data_offset - (input[6] == std::byte{1} ? 10 : 12);
+  const bool exceeds = header_length > tight.max_npy_header_length || h.element_count() > tight.max_array_elements;
+  try {
+    if (zanj::npy::parse_header(input, tight) != h || exceeds) __builtin_trap();
+  } catch (const zanj::error&) {
+    if (!exceeds) __builtin_trap();
+  }
   // The header numpy would write for this type and shape parses back to it.
   const std::string text = zanj::npy::format_header(h.type, h.shape, h.fortran_order);
   std::vector<std::byte> again(text.size() + h.data_bytes());

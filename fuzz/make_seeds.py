@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets into <out>/<target>/.
 
-Usage: make_seeds.py <out> [<fixtures dir>...]
+Usage: make_seeds.py <out> [<fixtures dir> | <corrupt-file corpus dir>...]
 
 From each .zanj fixture (if the folder exists): the whole archive for
 fuzz_zip_directory, its .npy members for fuzz_npy_header, its __zanj__.json
 for fuzz_document_load (also a copy with every external's payload put
 inline under "data", which the document target can load without the
-archive). Plus hand-made seeds for each target. Standard library only
+archive). From the corrupt-file corpus (tests/corrupt, a folder with a
+MANIFEST.tsv): its .zanj files for fuzz_zip_directory, its .npy files for
+fuzz_npy_header. Plus hand-made seeds for each target. Standard library only
 (numpy, when present, only for the inline copies of .npy payloads)."""
 import hashlib
 import io
@@ -130,8 +132,18 @@ def hand_made():
             put("fuzz_zip_directory", buffer.getvalue())
 
 
+def from_corrupt_corpus(folder):
+    for path in sorted(pathlib.Path(folder).iterdir()):
+        if path.suffix == ".zanj":
+            put("fuzz_zip_directory", path.read_bytes())
+        elif path.suffix == ".npy":
+            put("fuzz_npy_header", path.read_bytes())
+
+
 for arg in sys.argv[2:]:
-    if pathlib.Path(arg).is_dir():
+    if (pathlib.Path(arg) / "MANIFEST.tsv").is_file():
+        from_corrupt_corpus(arg)
+    elif pathlib.Path(arg).is_dir():
         from_fixtures(arg)
 hand_made()
 for target in TARGETS:

@@ -42,7 +42,7 @@ cmake --build "$build" --target "${targets[@]}"
 
 # Seeds are regenerated each run (the fixtures must not enter the repository).
 rm -rf "$build/seeds"
-python3 fuzz/make_seeds.py "$build/seeds" "$fixtures"/v*
+python3 fuzz/make_seeds.py "$build/seeds" "$fixtures"/v* tests/corrupt
 
 case $mode in
   runs) limit=(-runs="$amount") ;;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -494,6 +495,159 @@ BOOST_AUTO_TEST_CASE(load_only_and_save_only_are_known_at_compile_time) {
   BOOST_TEST(points[1].y == 4.0);
   BOOST_CHECK_EXCEPTION(zanj::read<std::vector<traits_demo::legacy_point>>(zanj::save(zanj::list{1, 2}, dir / "q")),
                         zanj::error, zanj_test::message_has({"at /0", "expected [x, y]"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// The rest of the reference's toolkit: num_params with buffers and frozen
+// parameters, exact equality of two models.
+
+namespace toolkit {
+
+struct norm_config {
+  int features = 4;
+};
+
+/// A layer with a batch norm: a trainable weight and bias, a frozen
+/// embedding, running statistics as buffers, and a tied output weight (the
+/// same storage as the embedding, under a second name, as torch lists it).
+class Normed : public zanj::configured_model<Normed, norm_config> {
+ public:
+  explicit Normed(const norm_config& c)
+      : configured_model(c),
+        weight({std::size_t(c.features), std::size_t(c.features)}),
+        bias(std::size_t(c.features)),
+        embedding({3, std::size_t(c.features)}),
+        running_mean(std::size_t(c.features)),
+        num_batches_tracked(zanj::ndarray<std::int64_t>::shape_type{}) {}
+
+  template <class Self, class Visit>
+  static void parameters(Self& self, Visit&& visit) {
+    using zanj::parameter_kind;
+    visit("lin.weight", self.weight);
+    visit("lin.bias", self.bias);
+    visit("emb.weight", self.embedding, parameter_kind::frozen);
+    visit("bn.running_mean", self.running_mean, parameter_kind::buffer);
+    visit("bn.num_batches_tracked", self.num_batches_tracked, parameter_kind::buffer);
+    visit("head.weight", self.embedding, parameter_kind::frozen);  // tied to emb.weight
+  }
+
+  zanj::ndarray<float> weight;
+  std::vector<double> bias;
+  zanj::ndarray<float> embedding;
+  std::vector<float> running_mean;
+  zanj::ndarray<std::int64_t> num_batches_tracked;
+};
+
+}  // namespace toolkit
+
+BOOST_AUTO_TEST_SUITE(model_toolkit)
+
+BOOST_AUTO_TEST_CASE(num_params_counts_trainable_or_all_parameters_never_buffers) {
+  toolkit::Normed m(toolkit::norm_config{});
+  BOOST_TEST(m.num_params() == 16u + 4u);                 // lin.weight, lin.bias
+  BOOST_TEST(m.num_params(false) == 16u + 4u + 12u);      // + emb.weight, once although tied
+  BOOST_TEST(zanj::num_params(m, false) == 32u);
+  nn::MyNN mlp(tanh_config());
+  BOOST_TEST(zanj::num_params(mlp) == 67u);  // a model without kinds: all trainable
+
+  // Every kind is in the state_dict, in order; the meta counts as torch does.
+  zanj_test::scratch_dir dir;
+  m.num_batches_tracked.at({}) = 5;
+  auto path = m.save(dir / "normed");
+  auto doc = document(path);
+  BOOST_TEST((keys(*doc.find("state_dict")) == std::vector<std::string>{"lin.weight", "lin.bias", "emb.weight",
+                                                                        "bn.running_mean", "bn.num_batches_tracked",
+                                                                        "head.weight"}));
+  BOOST_TEST(doc.find("meta")->find("num_params")->as_int64() == 20);
+  auto& as_str = *doc.find("meta")->find("as_str")->items();
+  BOOST_TEST(as_str.at(3).as_string() == "  (emb.weight): float32[3, 4] frozen");
+  BOOST_TEST(as_str.at(4).as_string() == "  (bn.running_mean): float32[4] buffer");
+  auto back = toolkit::Normed::read(path);
+  BOOST_TEST(back.num_batches_tracked.at({}) == 5);
+  BOOST_TEST(back.num_params(false) == 32u);
+}
+
+BOOST_AUTO_TEST_CASE(for_each_parameter_gives_the_kind_to_visitors_that_take_it) {
+  const toolkit::Normed m(toolkit::norm_config{});
+  std::vector<std::string> seen;
+  m.for_each_parameter([&](std::string_view name, const auto&, zanj::parameter_kind kind) {
+    seen.push_back(std::string(name) + (kind == zanj::parameter_kind::buffer   ? ":buffer"
+                                        : kind == zanj::parameter_kind::frozen ? ":frozen"
+                                                                               : ""));
+  });
+  BOOST_TEST((seen == std::vector<std::string>{"lin.weight", "lin.bias", "emb.weight:frozen", "bn.running_mean:buffer",
+                                               "bn.num_batches_tracked:buffer", "head.weight:frozen"}));
+  std::size_t two_argument_calls = 0;
+  m.for_each_parameter([&](std::string_view, const auto&) { ++two_argument_calls; });
+  BOOST_TEST(two_argument_calls == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(exact_equality_reports_the_first_difference) {
+  nn::MyNN a(tanh_config());
+  a.randomize(11);
+  nn::MyNN b = a;
+  BOOST_TEST(!zanj::first_weight_difference(a, b).has_value());
+  BOOST_CHECK_NO_THROW(zanj::require_exact_equality(a, b));
+
+  // A saved and re-read model is exactly equal.
+  zanj_test::scratch_dir dir;
+  auto back = nn::MyNN::read(a.save(dir / "mlp"));
+  BOOST_TEST(!zanj::first_weight_difference(a, back).has_value());
+
+  // One element, by name and position in the parameter's shape.
+  b.w2(2, 5) = 0.25f;
+  a.w2(2, 5) = 0.5f;
+  auto d = zanj::first_weight_difference(a, b);
+  BOOST_REQUIRE(d.has_value());
+  BOOST_TEST(d->parameter == "net.2.weight");
+  BOOST_TEST((d->index == std::vector<std::size_t>{2, 5}));
+  BOOST_TEST(d->expected == "0.5");
+  BOOST_TEST(d->found == "0.25");
+  BOOST_TEST(d->describe() == "net.2.weight[2, 5]: expected 0.5, found 0.25");
+  BOOST_CHECK_EXCEPTION(zanj::require_exact_equality(a, b), zanj::weights_mismatch,
+                        zanj_test::message_has({"weights differ: net.2.weight[2, 5]: expected 0.5, found 0.25"}));
+
+  // The first difference in state_dict order wins.
+  b.b0(7) = a.b0(7) + 1.0f;
+  BOOST_TEST(zanj::first_weight_difference(a, b)->parameter == "net.0.bias");
+  BOOST_TEST((zanj::first_weight_difference(a, b)->index == std::vector<std::size_t>{7}));
+}
+
+BOOST_AUTO_TEST_CASE(exact_means_nan_equals_nan_and_signed_zeros_differ) {
+  nn::MyNN a(tanh_config());
+  nn::MyNN b = a;
+  a.b0(1) = std::numeric_limits<float>::quiet_NaN();
+  b.b0(1) = -std::numeric_limits<float>::quiet_NaN();  // another NaN: still "the same value"
+  a.w0(3, 3) = std::numeric_limits<float>::infinity();
+  b.w0(3, 3) = std::numeric_limits<float>::infinity();
+  BOOST_TEST(!zanj::first_weight_difference(a, b).has_value());
+  b.b2(0) = -0.0f;
+  auto d = zanj::first_weight_difference(a, b);
+  BOOST_REQUIRE(d.has_value());
+  BOOST_TEST(d->describe() == "net.2.bias[0]: expected 0.0, found -0.0");
+  b.b2(0) = 0.0f;
+  b.b0(1) = 1.0f;
+  BOOST_TEST(zanj::first_weight_difference(a, b)->describe() == "net.0.bias[1]: expected NaN, found 1.0");
+  // Integer buffers and 0-d parameters compare too.
+  toolkit::Normed x(toolkit::norm_config{}), y(toolkit::norm_config{});
+  y.num_batches_tracked.at({}) = -3;
+  BOOST_TEST(zanj::first_weight_difference(x, y)->describe() == "bn.num_batches_tracked: expected 0, found -3");
+  y.num_batches_tracked.at({}) = 0;
+  y.bias[3] = 1e-300;
+  BOOST_TEST(zanj::first_weight_difference(x, y)->describe() == "lin.bias[3]: expected 0.0, found 1e-300");
+}
+
+BOOST_AUTO_TEST_CASE(configs_are_compared_before_weights) {
+  nn::MyNN a(tanh_config());
+  nn::MyNNConfig wider = tanh_config();
+  wider.hidden_dim = 9;
+  nn::MyNN b(wider);
+  BOOST_CHECK_EXCEPTION(zanj::require_exact_equality(a, b), zanj::config_mismatch,
+                        zanj_test::message_has({"hidden_dim (expected 8, found 9)"}));
+  // Without the config check, the shapes are what differs first.
+  BOOST_TEST(zanj::first_weight_difference(a, b)->describe() == "net.0.weight: expected shape [8, 4], found shape [9, 4]");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,9 +2,14 @@
 // renaming a struct's format string (traits.hpp, codec/custom.hpp).
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <span>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "test_support.hpp"
@@ -59,7 +64,73 @@ struct holder {
   std::map<std::string, double> extra;
 };
 
+/// One value built from two stored fields: events are stored as two columns,
+/// "times" (a .npy member when long) and "labels" (a .jsonl member when long).
+class event_log {
+ public:
+  void add(double t, std::string label) { events_.emplace_back(t, std::move(label)); }
+  const std::vector<std::pair<double, std::string>>& events() const { return events_; }
+  bool operator==(const event_log&) const = default;
+
+ private:
+  std::vector<std::pair<double, std::string>> events_;
+};
+
+struct columns {  // the stored layout of an event_log
+  std::vector<double> times;
+  std::vector<std::string> labels;
+};
+
+struct session {
+  std::string user;
+  event_log log;
+};
+
+/// A device-like value chosen by name, as torch.device("cuda:1") is.
+struct device {
+  enum class kind { cpu, cuda } type = kind::cpu;
+  int index = 0;
+  bool operator==(const device&) const = default;
+};
+
+struct devices {
+  static constexpr std::string_view what = "device";
+  static const std::vector<std::pair<std::string, device>>& entries() {
+    static const std::vector<std::pair<std::string, device>> table{
+        {"cpu", {device::kind::cpu, 0}}, {"cuda:0", {device::kind::cuda, 0}}, {"cuda:1", {device::kind::cuda, 1}}};
+    return table;
+  }
+};
+
+struct placement {
+  zanj::by_name<devices> device{"cpu"};
+  std::vector<zanj::by_name<devices>> replicas;
+};
+
 }  // namespace demo
+
+template <>
+struct zanj::zanj_traits<demo::event_log> {
+  static demo::columns save(const demo::event_log& log) {
+    demo::columns c;
+    for (auto& [t, label] : log.events()) {
+      c.times.push_back(t);
+      c.labels.push_back(label);
+    }
+    return c;
+  }
+  static demo::event_log load(const zanj::value& stored) {
+    // Both columns arrive resolved: the .npy as an array, the .jsonl as a list.
+    const auto times = stored.find("times")->as_array().elements<double>();
+    const auto& labels = *stored.find("labels")->items();
+    if (times.size() != labels.size())
+      throw std::invalid_argument("event_log: " + std::to_string(times.size()) + " times but " +
+                                  std::to_string(labels.size()) + " labels");
+    demo::event_log log;
+    for (std::size_t i = 0; i < times.size(); ++i) log.add(times[i], labels[i].as_string());
+    return log;
+  }
+};
 
 template <>
 struct zanj::zanj_traits<demo::interval> {
@@ -144,6 +215,80 @@ BOOST_AUTO_TEST_CASE(errors_from_load_name_the_path) {
   auto path = zanj::save(stored, dir / "bad");
   BOOST_CHECK_EXCEPTION((zanj::read<std::map<std::string, demo::interval>>(path)), zanj::error,
                         zanj_test::message_has({"/x", "interval: hi < lo", "bad.zanj"}));
+}
+
+BOOST_AUTO_TEST_CASE(load_builds_one_value_from_two_stored_fields) {
+  zanj_test::scratch_dir dir;
+  demo::session small{"ann", {}};
+  small.log.add(0.5, "start");
+  small.log.add(-0.0, "caf\u00e9");
+  demo::session big{"bob", {}};
+  for (int i = 0; i < 300; ++i) big.log.add(i * 0.25, "e" + std::to_string(i));
+  std::vector<demo::session> sessions{small, big};
+  auto path = zanj::save(sessions, dir / "s");
+
+  // The long columns went external, each by the usual threshold.
+  auto names = zanj_test::member_names(path);
+  BOOST_TEST((std::find(names.begin(), names.end(), "1/log/times.npy") != names.end()));
+  BOOST_TEST((std::find(names.begin(), names.end(), "1/log/labels.jsonl") != names.end()));
+  BOOST_TEST(zanj_test::member_text(path, "__zanj__.json").find("\"labels\": [\n") != std::string::npos);  // small: inline
+
+  auto back = zanj::read<std::vector<demo::session>>(path);
+  BOOST_REQUIRE(back.size() == 2u);
+  BOOST_TEST((back[0].log == small.log));
+  BOOST_TEST(std::signbit(back[0].log.events()[1].first));
+  BOOST_TEST((back[1].log == big.log));
+  BOOST_TEST(back[1].log.events()[299].second == "e299");
+  // The same through an archive, one item.
+  BOOST_TEST((zanj::archive(path).get<demo::event_log>("/1/log") == big.log));
+}
+
+BOOST_AUTO_TEST_CASE(load_errors_from_two_fields_name_the_path) {
+  zanj_test::scratch_dir dir;
+  const std::vector<double> times{1.0, 2.0};
+  zanj::value stored = zanj::object{
+      {"user", "x"},
+      {"log", zanj::object{{"times", zanj::array_value::from<double>(std::span<const double>(times))},
+                           {"labels", zanj::list{"only one"}}}}};
+  auto path = zanj::save(stored, dir / "bad");
+  BOOST_CHECK_EXCEPTION(zanj::read<demo::session>(path), zanj::error,
+                        zanj_test::message_has({"bad.zanj", "at /log: ", "event_log: 2 times but 1 labels"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_device_like_field_by_name) {
+  zanj_test::scratch_dir dir;
+  demo::placement p;
+  p.device = "cuda:1";
+  p.replicas = {"cpu", "cuda:0"};
+  BOOST_TEST((*p.device == demo::device{demo::device::kind::cuda, 1}));
+  auto path = zanj::save(p, dir / "p");
+  BOOST_TEST(zanj_test::member_text(path, "__zanj__.json") ==
+             "{\n\t\"__muutils_format__\": \"placement(SerializableDataclass)\",\n\t\"device\": \"cuda:1\",\n"
+             "\t\"replicas\": [\n\t\t\"cpu\",\n\t\t\"cuda:0\"\n\t]\n}");
+  auto back = zanj::read<demo::placement>(path);
+  BOOST_TEST(back.device->index == 1);
+  BOOST_TEST((back.device->type == demo::device::kind::cuda));
+  BOOST_REQUIRE(back.replicas.size() == 2u);
+  BOOST_TEST((back.replicas[1].get() == demo::device{demo::device::kind::cuda, 0}));
+
+  zanj::value doc = zanj::read<zanj::value>(path);
+  doc.as_object()["replicas"].get_if<zanj::list>()->at(1) = "tpu:0";
+  BOOST_CHECK_EXCEPTION(zanj::read<demo::placement>(zanj::save(doc, dir / "q")), zanj::error,
+                        zanj_test::message_has({"q.zanj", "at /replicas/1: ",
+                                                "unknown device 'tpu:0' (known: cpu, cuda:0, cuda:1)"}));
+}
+
+BOOST_AUTO_TEST_CASE(public_traits_say_what_can_be_saved_and_read) {
+  static_assert(zanj::can_save<demo::save_only> && !zanj::can_read<demo::save_only>);
+  static_assert(zanj::can_save<demo::interval> && zanj::can_read<demo::interval>);  // no default constructor
+  static_assert(zanj::can_save<std::string_view> && !zanj::can_read<std::string_view>);
+  static_assert(zanj::has_zanj_handler<demo::renamed> && zanj::can_read<demo::renamed>);
+  struct opaque {
+    opaque() {}
+    int hidden_ = 0;
+  };
+  static_assert(!zanj::has_zanj_handler<opaque> && !zanj::can_save<opaque> && !zanj::can_read<opaque>);
+  BOOST_TEST(zanj::can_read<demo::event_log>);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

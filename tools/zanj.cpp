@@ -13,6 +13,7 @@
 
 #include <zanj/detail/array_elements.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/detail/load_context.hpp>
 #include <zanj/detail/zip_reader.hpp>
 
@@ -238,15 +239,8 @@ std::string pointer_argument(const arguments& a, std::size_t index) {
 
 std::string escape_token(std::string_view key) {
   std::string out;
-  for (char c : key) {
-    if (c == '~')
-      out += "~0";
-    else if (c == '/')
-      out += "~1";
-    else
-      out += c;
-  }
-  return out;
+  zanj::detail::append_pointer_token(out, key);
+  return out.substr(1);
 }
 
 std::string shape_text(std::span<const std::size_t> shape) {
@@ -483,15 +477,26 @@ std::string describe(const zanj::archive& ar, const zanj::detail::zip_reader& zi
   return n.kind + " " + scalar_text(ar.get(pointer));
 }
 
+/// `open` holds the external lists being listed, so that a list whose
+/// items refer back to it is reported instead of followed forever.
 void list_tree(const zanj::archive& ar, const zanj::detail::zip_reader& zip, const std::string& pointer,
-               std::size_t depth, const ls_settings& settings, std::vector<ls_line>& lines) {
+               std::size_t depth, const ls_settings& settings, std::vector<ls_line>& lines,
+               std::vector<std::string>& open) {
   const zanj::node_info n = ar.info(pointer);
   lines.push_back({depth, pointer, describe(ar, zip, pointer, n)});
   if (depth >= settings.max_depth || n.kind == "array") return;
   const bool descend = is_external(n) ? settings.recursive && is_external_list(n) : n.children > 0;
   if (!descend) return;
+  const bool external = is_external(n);
+  if (external) {
+    if (std::find(open.begin(), open.end(), n.member) != open.end())
+      throw zanj::error("reference loop: member '" + n.member + "' refers back to itself", ar.path(), pointer,
+                        n.member);
+    open.push_back(n.member);
+  }
   for (const std::string& child : ar.children(pointer))
-    list_tree(ar, zip, pointer + "/" + escape_token(child), depth + 1, settings, lines);
+    list_tree(ar, zip, pointer + "/" + escape_token(child), depth + 1, settings, lines, open);
+  if (external) open.pop_back();
 }
 
 int cmd_ls(std::span<char* const> args) {
@@ -510,7 +515,8 @@ int cmd_ls(std::span<char* const> args) {
   const zanj::archive ar(file);
   const zanj::detail::zip_reader zip(file);
   std::vector<ls_line> lines;
-  list_tree(ar, zip, pointer_argument(a, 1), 0, settings, lines);
+  std::vector<std::string> open;
+  list_tree(ar, zip, pointer_argument(a, 1), 0, settings, lines, open);
 
   // Descriptions start in one column (unless a pointer is very long).
   constexpr std::size_t max_column = 40;
@@ -590,11 +596,11 @@ class verifier {
       if (entry.name != zanj::detail::main_member && entry.name != zanj::detail::meta_member &&
           !referenced_at_.contains(entry.name))
         problem("member is not referenced by the document" + unread_lists, "", entry.name);
-    // Name the path of a member's reference where a problem gave none.
+    // Paths inside a member's content continue the path of its reference.
     std::vector<std::string> lines;
     for (auto& p : problems_) {
-      if (p.pointer.empty() && !p.member.empty())
-        if (auto at = referenced_at_.find(p.member); at != referenced_at_.end()) p.pointer = at->second;
+      if ((p.pointer.empty() || p.inside_member) && !p.member.empty())
+        if (auto at = referenced_at_.find(p.member); at != referenced_at_.end()) p.pointer = at->second + p.pointer;
       lines.emplace_back(zanj::error(p.reason, file_, p.pointer, p.member).what());
     }
     return lines;
@@ -606,6 +612,7 @@ class verifier {
  private:
   struct finding {
     std::string reason, pointer, member;
+    bool inside_member = false;  // pointer is relative to the member's content (a .jsonl line)
   };
 
   void problem(std::string reason, std::string pointer = {}, std::string member = {}) {
@@ -636,6 +643,7 @@ class verifier {
           jsonl_.emplace(entry.name, zanj::detail::load_context::parse_jsonl(bytes));
       } catch (const zanj::error& e) {
         problem(e.with_context(file_, "", entry.name));
+        problems_.back().inside_member = entry.name.ends_with(".jsonl");
         unreadable_.insert(entry.name);
       }
     }

@@ -18,6 +18,7 @@
 #include <zanj/codec/dispatch.hpp>
 #include <zanj/detail/array_decode.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/detail/load_context.hpp>
 #include <zanj/detail/zip_reader.hpp>
 #include <zanj/dtype.hpp>
@@ -64,10 +65,13 @@ struct node_info {
   std::size_t children = 0;          // object members / list items (0 for externals not yet read)
 };
 
+/// An open .zanj file. Each call reads within `opts.limits` on its own
+/// (opening counts the document), so the limits bound one call, not the
+/// lifetime of the archive.
 class archive {
  public:
   explicit archive(std::filesystem::path file, zanj::options opts = {})
-      : zip_(std::make_shared<detail::zip_reader>(file)), opts_(std::move(opts)), file_(std::move(file)) {
+      : zip_(std::make_shared<detail::zip_reader>(file, opts.limits)), opts_(std::move(opts)), file_(std::move(file)) {
     document_ = detail::read_json_member(*zip_, detail::main_member, file_);
   }
 
@@ -77,13 +81,16 @@ class archive {
   const value& document() const noexcept { return document_; }
 
   /// The parsed __zanj_meta__.json (read on demand).
-  value meta() const { return detail::read_json_member(*zip_, detail::meta_member, file_); }
+  value meta() const {
+    zip_->restart_inflation_count();
+    return detail::read_json_member(*zip_, detail::meta_member, file_);
+  }
 
   /// Loads the value at a JSON pointer ("" is the root, "/layers/3/w" an
   /// item) into a T, reading only the members it needs.
   template <class T>
   T get(std::string_view pointer) const {
-    detail::load_context ctx(zip_.get(), file_, opts_);
+    detail::load_context ctx = context();
     const value& node = locate(pointer, ctx);
     return detail::load_new<T>(node, ctx);
   }
@@ -93,7 +100,7 @@ class archive {
 
   bool contains(std::string_view pointer) const {
     try {
-      detail::load_context ctx(zip_.get(), file_, opts_);
+      detail::load_context ctx = context();
       locate(pointer, ctx);
       return true;
     } catch (const error&) {
@@ -103,7 +110,7 @@ class archive {
 
   /// The keys of an object, or the indices of a list ("0", "1", ...).
   std::vector<std::string> children(std::string_view pointer) const {
-    detail::load_context ctx(zip_.get(), file_, opts_);
+    detail::load_context ctx = context();
     const value& node = step_into_payload(locate(pointer, ctx), ctx);
     std::vector<std::string> out;
     if (auto* obj = node.get_if<object>()) {
@@ -118,7 +125,7 @@ class archive {
   /// Kind, shape, dtype and member sizes at a pointer, without reading any
   /// array data (a stored .npy member's header is read from the mapping).
   node_info info(std::string_view pointer) const {
-    detail::load_context ctx(zip_.get(), file_, opts_);
+    detail::load_context ctx = context();
     const value& node = locate(pointer, ctx);
     node_info out;
     out.format = std::string(detail::format_of(node));
@@ -139,7 +146,7 @@ class archive {
         out.content_bytes = entry->uncompressed_size;
         if (entry->method == 0 && out.member.ends_with(".npy")) {
           try {
-            auto h = npy::parse_header(zip_->raw(*entry));
+            auto h = npy::parse_header(zip_->raw(*entry), opts_.limits);
             out.shape = h.shape;
           } catch (const error&) {
             // info() describes; verify() and reads report a broken header.
@@ -156,7 +163,7 @@ class archive {
   /// `get` checks the CRC). Anything else is decoded into a copy.
   template <array_element T>
   array_view<T> view(std::string_view pointer) const {
-    detail::load_context ctx(zip_.get(), file_, opts_);
+    detail::load_context ctx = context();
     const value& node = locate(pointer, ctx);
     if (!detail::is_array_node(node)) ctx.mismatch("an array", node);
     array_view<T> out;
@@ -179,16 +186,19 @@ class archive {
   std::size_t member_reads() const noexcept { return zip_->content_reads(); }
 
  private:
+  /// The context of one call, with a fresh count for max_total_inflated.
+  detail::load_context context() const {
+    zip_->restart_inflation_count();
+    return detail::load_context(zip_.get(), file_, opts_);
+  }
+
   /// Walks an RFC 6901 pointer from the root, stepping through the payload of
   /// external lists; records the path in ctx for error messages.
   const value& locate(std::string_view pointer, detail::load_context& ctx) const {
-    if (!pointer.empty() && pointer.front() != '/') ctx.fail("JSON pointer must be empty or start with '/'");
+    auto tokens = detail::split_pointer(pointer);
+    if (!tokens) ctx.fail("JSON pointer must be empty or start with '/'");
     const value* node = &document_;
-    std::size_t pos = 0;
-    while (pos < pointer.size()) {
-      std::size_t next = pointer.find('/', pos + 1);
-      std::string token = unescape(pointer.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1));
-      pos = next == std::string_view::npos ? pointer.size() : next;
+    for (const std::string& token : *tokens) {
       node = &step_into_payload(*node, ctx);
       if (auto* items = node->items()) {
         std::size_t index = 0;
@@ -234,7 +244,7 @@ class archive {
     npy::header h;
     try {
       bytes = zip_->raw(*entry);
-      h = npy::parse_header(bytes);
+      h = npy::parse_header(bytes, opts_.limits);
     } catch (const error& e) {
       throw e.with_context(file_, ctx.path.pointer(), member);
     }
@@ -246,19 +256,6 @@ class archive {
     out.owner_ = zip_;  // the mapping lives as long as the reader
     out.zero_copy_ = true;
     return true;
-  }
-
-  static std::string unescape(std::string_view token) {
-    std::string out;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-      if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-        out += token[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        out += token[i];
-      }
-    }
-    return out;
   }
 
   std::shared_ptr<detail::zip_reader> zip_;

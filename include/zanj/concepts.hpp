@@ -4,6 +4,7 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <ranges>
@@ -37,7 +38,7 @@ inline constexpr bool is_std_span_v<std::span<E, N>> = true;
 }  // namespace detail
 
 /// The families of types, each with one handler in include/zanj/codec/
-/// (Eigen's in include/zanj/ext/eigen.hpp). detail::family_of gives the order
+/// (Eigen's and torch's in include/zanj/ext/). detail::family_of gives the order
 /// in which they are tried.
 enum class family {
   custom,           // zanj_traits<T> with save and/or load   -> codec/custom.hpp
@@ -51,6 +52,7 @@ enum class family {
   filesystem_path,  // std::filesystem::path                  -> codec/string.hpp
   optional,         // std::optional                          -> codec/optional.hpp
   dense_matrix,     // Eigen matrices, arrays, maps, blocks   -> ext/eigen.hpp
+  tensor,           // torch::Tensor                          -> ext/torch.hpp
   ndarray,          // n-d arrays with a run-time shape       -> codec/ndarray.hpp
   table,            // tables of named columns                -> codec/table.hpp
   numeric_array,    // vector/array/span of numbers           -> codec/numeric_array.hpp
@@ -80,6 +82,18 @@ concept dense_matrix_like = requires(const T& m) {
   { m.rows() } -> std::convertible_to<std::ptrdiff_t>;
   { m.cols() } -> std::convertible_to<std::ptrdiff_t>;
   m.data();
+};
+
+/// A tensor whose element type, shape and device are known at run time only,
+/// as torch::Tensor is.
+template <class T>
+concept tensor_like = requires(const T& t) {
+  t.scalar_type();
+  { t.sizes() } -> std::ranges::range;
+  { t.numel() } -> std::convertible_to<std::int64_t>;
+  t.is_contiguous();
+  t.data_ptr();
+  t.device();
 };
 
 /// An n-d array whose rank and shape are known at run time, with contiguous
@@ -138,11 +152,18 @@ concept sequence_like = std::ranges::range<T> && !string_like<T> && !requires { 
 template <class T>
 concept tuple_like = detail::is_specialization_v<T, std::tuple> || detail::is_specialization_v<T, std::pair>;
 
+/// What a model parameter is (zanj/model.hpp), as torch tells them apart: a
+/// trainable parameter, a parameter with requires_grad = False, or a buffer
+/// (running_mean, num_batches_tracked). All are saved in the state_dict;
+/// num_params counts trainable ones, or all parameters, never buffers.
+enum class parameter_kind { trainable, frozen, buffer };
+
 namespace detail {
-/// Stands for any parameter visitor in configured_model_like below.
+/// Stands for any parameter visitor in configured_model_like below; a model
+/// calls it with or without a parameter_kind.
 struct parameter_probe {
   template <class P>
-  void operator()(std::string_view, P&) const noexcept {}
+  void operator()(std::string_view, P&, parameter_kind = parameter_kind::trainable) const noexcept {}
 };
 }  // namespace detail
 

@@ -10,12 +10,13 @@
 #include <zanj/detail/json_parser.hpp>
 #include <zanj/detail/json_writer.hpp>
 #include <zanj/error.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj::json {
 
-/// Deepest nesting of arrays/objects that `parse` accepts and `write`
-/// produces (about Python's recursion limit).
+/// Deepest nesting of arrays/objects that `write` produces, and by default
+/// `parse` accepts (read_limits::max_json_depth; about Python's recursion limit).
 inline constexpr std::size_t default_max_depth = detail::default_json_max_depth;
 
 /// Text layout.
@@ -35,9 +36,12 @@ enum class style {
 /// keys (the last value wins, in the first one's position). Integer literals
 /// become int64, else uint64, else -- beyond 2^64, where Python keeps an exact
 /// int -- the nearest double (or +-inf). Throws zanj::error with a reason
-/// "invalid JSON at line L, column C: ..." (columns count bytes, from 1).
-inline value parse(std::string_view text, std::size_t max_depth = default_max_depth) {
-  return detail::json_parser(text, max_depth).parse_document();
+/// "invalid JSON at line L, column C: ..." (columns count bytes, from 1); or,
+/// past `limits.max_json_depth` or `limits.max_string_length`, "JSON at line
+/// L, column C: nesting over the limit of ..." with the JSON pointer of the
+/// value as the error's object path.
+inline value parse(std::string_view text, const read_limits& limits = {}) {
+  return detail::json_parser(text, limits.max_json_depth, limits.max_string_length).parse_document();
 }
 
 /// Appends `v` as JSON to `out`. Lists and tuples become arrays; n-d arrays

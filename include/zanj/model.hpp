@@ -24,16 +24,20 @@
 // <zanj/ext/eigen.hpp> where the model is saved or read.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <zanj/codec/dispatch.hpp>
 #include <zanj/codec/model.hpp>
+#include <zanj/detail/weights_compare.hpp>
 #include <zanj/error.hpp>
 #include <zanj/json.hpp>
 #include <zanj/options.hpp>
@@ -146,6 +150,109 @@ void require_same_config(const Model& expected, const Model& found) {
   require_same_config(expected.config(), found.config());
 }
 
+/// The number of parameter elements of a model, as the reference's
+/// num_params(model, only_trainable) counts them: trainable parameters, or
+/// with `only_trainable = false` the frozen ones too (never buffers); tied
+/// weights once.
+template <configured_model_like Model>
+std::size_t num_params(const Model& model, bool only_trainable = true) {
+  return detail::count_parameters(model, only_trainable);
+}
+
+/// Where two models' weights first differ: the parameter's dotted name, the
+/// element's position in the parameter's saved shape (empty when the
+/// parameters differ as a whole: name, shape, dtype, or one is missing), and
+/// what each side has there.
+struct weight_difference {
+  std::string parameter;
+  std::vector<std::size_t> index;
+  std::string expected;
+  std::string found;
+
+  /// "net.0.weight[2, 1]: expected 0.5, found -0.0".
+  std::string describe() const {
+    std::string s = parameter;
+    if (!index.empty()) {
+      s += '[';
+      for (std::size_t i = 0; i < index.size(); ++i) s += (i ? ", " : "") + std::to_string(index[i]);
+      s += ']';
+    }
+    return s + ": expected " + expected + ", found " + found;
+  }
+};
+
+/// Thrown by require_exact_equality when the weights differ; a zanj::error.
+class weights_mismatch : public error {
+ public:
+  explicit weights_mismatch(weight_difference difference)
+      : error("weights differ: " + difference.describe()), difference_(std::move(difference)) {}
+  const weight_difference& difference() const noexcept { return difference_; }
+
+ private:
+  weight_difference difference_;
+};
+
+namespace detail {
+
+/// The name and elements of a model's parameter number `position`, if it has one.
+template <class Model>
+std::optional<std::pair<std::string, array_value>> parameter_at(const Model& m, std::size_t position) {
+  std::optional<std::pair<std::string, array_value>> out;
+  std::size_t i = 0;
+  m.for_each_parameter([&](std::string_view name, const auto& p, parameter_kind = parameter_kind::trainable) {
+    if (i++ == position) out.emplace(std::string(name), parameter_elements(p));
+  });
+  return out;
+}
+
+template <class Model>
+std::size_t parameter_count(const Model& m) {
+  std::size_t n = 0;
+  m.for_each_parameter([&](std::string_view, const auto&, parameter_kind = parameter_kind::trainable) { ++n; });
+  return n;
+}
+
+}  // namespace detail
+
+/// The first difference between the weights of two models, in state_dict
+/// order, or nothing when they are exactly equal: the same parameter names in
+/// the same order, shapes, dtypes and elements, where NaN equals NaN and
+/// -0.0 differs from 0.0 (buffers and frozen parameters included). The
+/// config is not compared: see config_differences / require_same_config.
+template <configured_model_like Model>
+std::optional<weight_difference> first_weight_difference(const Model& expected, const Model& found) {
+  const std::size_t n = detail::parameter_count(expected), m = detail::parameter_count(found);
+  auto quoted = [](const std::string& name) { return "'" + name + "'"; };
+  // One parameter of each model at a time: never a copy of a whole model.
+  for (std::size_t i = 0; i < std::max(n, m); ++i) {
+    auto a = detail::parameter_at(expected, i);
+    auto b = detail::parameter_at(found, i);
+    if (!a) return weight_difference{b->first, {}, "no parameter", "parameter " + quoted(b->first)};
+    if (!b) return weight_difference{a->first, {}, "parameter " + quoted(a->first), "no parameter"};
+    auto& [name, x] = *a;
+    auto& [other_name, y] = *b;
+    if (name != other_name) return weight_difference{name, {}, "name " + quoted(name), "name " + quoted(other_name)};
+    if (x.shape != y.shape)
+      return weight_difference{name, {}, "shape " + detail::shape_text(x.shape), "shape " + detail::shape_text(y.shape)};
+    if (x.type != y.type)
+      return weight_difference{name, {}, "dtype " + std::string(numpy_name(x.type)),
+                               "dtype " + std::string(numpy_name(y.type))};
+    if (auto at = detail::first_different_element(x, y))
+      return weight_difference{name, detail::unflatten(*at, x.shape), detail::element_text(x, *at),
+                               detail::element_text(y, *at)};
+  }
+  return std::nullopt;
+}
+
+/// The reference's assert_model_exact_equality: the same config (else
+/// zanj::config_mismatch listing the fields), then exactly the same weights
+/// (else zanj::weights_mismatch naming the first difference).
+template <configured_model_like Model>
+void require_exact_equality(const Model& expected, const Model& found) {
+  require_same_config(expected, found);
+  if (auto d = first_weight_difference(expected, found)) throw weights_mismatch(std::move(*d));
+}
+
 /// Base class of a configured model. `Derived` is built from a `Config`
 /// (`explicit Derived(const Config&)`) and lists its parameters with
 ///
@@ -153,7 +260,10 @@ void require_same_config(const Model& expected, const Model& found) {
 ///
 /// calling visit("dotted.name", self.member) for each, in state_dict order
 /// (Self is Derived or const Derived). A parameter is an Eigen matrix or
-/// vector, a zanj::ndarray, or a std::vector / std::array of numbers.
+/// vector, a zanj::ndarray, or a std::vector / std::array of numbers. A
+/// buffer (torch's running_mean) or a frozen parameter (requires_grad =
+/// False) says so: visit("bn.running_mean", self.mean, zanj::parameter_kind::buffer).
+/// Every kind is saved in the state_dict; num_params() counts trainable ones.
 /// `Records` holds the training records: any saveable and loadable type
 /// (zanj::value by default, null until set; std::optional<my_records> works).
 ///
@@ -172,21 +282,21 @@ class configured_model {
   Records& training_records() noexcept { return records_; }
   const Records& training_records() const noexcept { return records_; }
 
-  /// Calls f(name, parameter) for each parameter, in order.
+  /// Calls f(name, parameter) -- or f(name, parameter, kind) when f takes a
+  /// zanj::parameter_kind -- for each parameter, in order.
   template <class F>
   void for_each_parameter(F&& f) {
-    Derived::parameters(static_cast<Derived&>(*this), f);
+    Derived::parameters(static_cast<Derived&>(*this), visitor<F>{f});
   }
   template <class F>
   void for_each_parameter(F&& f) const {
-    Derived::parameters(static_cast<const Derived&>(*this), f);
+    Derived::parameters(static_cast<const Derived&>(*this), visitor<F>{f});
   }
 
-  /// The number of parameter elements (the reference's num_params).
-  std::size_t num_params() const {
-    std::size_t n = 0;
-    for_each_parameter([&](std::string_view, const auto& p) { n += detail::layout_of(p).count(); });
-    return n;
+  /// The number of parameter elements (the reference's num_params): trainable
+  /// parameters only, or with `only_trainable = false` frozen ones too.
+  std::size_t num_params(bool only_trainable = true) const {
+    return zanj::num_params(static_cast<const Derived&>(*this), only_trainable);
   }
 
   /// zanj::save(model, path, opts).
@@ -210,6 +320,19 @@ class configured_model {
   }
 
  private:
+  /// What parameters() calls: visit(name, p) or visit(name, p, kind).
+  template <class F>
+  struct visitor {
+    F& f;
+    template <class P>
+    void operator()(std::string_view name, P& p, parameter_kind kind = parameter_kind::trainable) const {
+      if constexpr (std::is_invocable_v<F&, std::string_view, P&, parameter_kind>)
+        f(name, p, kind);
+      else
+        f(name, p);
+    }
+  };
+
   Config config_;
   Records records_{};
 };

@@ -16,6 +16,7 @@
 #include <zanj/detail/byte_order.hpp>
 #include <zanj/dtype.hpp>
 #include <zanj/error.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj::npy {
@@ -41,13 +42,14 @@ struct header {
 /// data it announces lies within `npy` (extra trailing bytes are tolerated,
 /// as numpy does). Keys may come in any order with any whitespace.
 /// *Throws:* zanj::error for a malformed header, an unsupported descr
-/// (object, string, structured, long double...), or data shorter than
-/// declared.
-inline header parse_header(std::span<const std::byte> npy);
+/// (object, string, structured, long double...), data shorter than
+/// declared, a header longer than `limits.max_npy_header_length` or a shape
+/// of more than `limits.max_array_elements` elements.
+inline header parse_header(std::span<const std::byte> npy, const read_limits& limits = {});
 
 /// The same from the first bytes of a .npy of `file_size` bytes (a member
 /// not yet inflated): `head` must hold at least the magic and header dict.
-inline header parse_header(std::span<const std::byte> head, std::uint64_t file_size);
+inline header parse_header(std::span<const std::byte> head, std::uint64_t file_size, const read_limits& limits = {});
 
 /// The header numpy 1.24's `np.save` writes for an array of this type and
 /// shape, byte for byte: magic, version 1.0 (2.0 only if the dict exceeds
@@ -64,8 +66,9 @@ inline void decode_into(const header& h, std::span<const std::byte> npy, std::sp
 
 /// Reads a whole .npy into an array in C order and native byte order.
 /// bfloat16 is not a numpy type: a bfloat16 array reads back as uint16 (its
-/// raw bits), and the caller retypes it from the JSON dtype.
-inline array_value read(std::span<const std::byte> npy);
+/// raw bits), and the caller retypes it from the JSON dtype. *Throws:* as
+/// parse_header.
+inline array_value read(std::span<const std::byte> npy, const read_limits& limits = {});
 
 /// A .npy file (header + C-order data) holding `array`.
 /// *Throws:* zanj::error if the byte count does not match the shape.
@@ -322,9 +325,11 @@ inline std::size_t header::data_bytes() const {
   return *n;
 }
 
-inline header parse_header(std::span<const std::byte> npy) { return parse_header(npy, npy.size()); }
+inline header parse_header(std::span<const std::byte> npy, const read_limits& limits) {
+  return parse_header(npy, npy.size(), limits);
+}
 
-inline header parse_header(std::span<const std::byte> npy, std::uint64_t file_size) {
+inline header parse_header(std::span<const std::byte> npy, std::uint64_t file_size, const read_limits& limits) {
   if (file_size < npy.size()) file_size = npy.size();
   constexpr std::size_t magic_size = detail::magic.size();
   if (npy.size() < magic_size + 2 ||
@@ -343,6 +348,9 @@ inline header parse_header(std::span<const std::byte> npy, std::uint64_t file_si
     throw error("npy: header length " + std::to_string(header_length) + " runs past the end of the " +
                 (file_size == npy.size() ? "file (" + std::to_string(npy.size()) + " bytes)"
                                          : "first " + std::to_string(npy.size()) + " bytes"));
+  if (header_length > limits.max_npy_header_length)
+    throw error("npy: header length " + std::to_string(header_length) + " is " +
+                zanj::detail::over_limit(limits.max_npy_header_length, "max_npy_header_length", "bytes"));
 
   // Versions 1.0/2.0 are latin-1, 3.0 UTF-8; the keys and values we accept
   // are ASCII either way, so the bytes are parsed as they are.
@@ -351,11 +359,17 @@ inline header parse_header(std::span<const std::byte> npy, std::uint64_t file_si
   detail::header_dict_parser(text).parse(h);
   h.data_offset = prefix + header_length;
 
+  const auto elements = detail::checked_product(h.shape);
   const auto bytes = detail::checked_product(h.shape, itemsize(h.type.type));
-  if (!bytes) throw error("npy: shape " + detail::shape_repr(h.shape) + " is too large (size overflows)");
+  if (!elements || !bytes) throw error("npy: shape " + detail::shape_repr(h.shape) + " is too large (size overflows)");
   if (*bytes > file_size - h.data_offset)
     throw error("npy: data is shorter than declared: shape " + detail::shape_repr(h.shape) + " needs " +
                 std::to_string(*bytes) + " bytes, " + std::to_string(file_size - h.data_offset) + " present");
+  // The data present bounds the bytes; the limit bounds the elements, which
+  // a conversion to a wider type, or into one value each, multiplies.
+  if (*elements > limits.max_array_elements)
+    throw error("npy: shape " + detail::shape_repr(h.shape) + " has " + std::to_string(*elements) + " elements, " +
+                zanj::detail::over_limit(limits.max_array_elements, "max_array_elements"));
   return h;
 }
 
@@ -411,8 +425,8 @@ inline void decode_into(const header& h, std::span<const std::byte> npy, std::sp
   zanj::detail::convert_byte_order(dest, h.type.type, h.type.order);
 }
 
-inline array_value read(std::span<const std::byte> npy) {
-  const header h = parse_header(npy);
+inline array_value read(std::span<const std::byte> npy, const read_limits& limits) {
+  const header h = parse_header(npy, limits);
   array_value a;
   a.type = h.type.type;
   a.shape = h.shape;

@@ -6,15 +6,18 @@
 #include <string>
 #include <string_view>
 
+#include <zanj/limits.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj {
 
-/// What a save does when a value cannot be serialized (FORMAT.md §11).
+/// What to do about a problem that need not stop the work: on save, a value
+/// that cannot be serialized (FORMAT.md §11: a description string is stored
+/// instead); on read, a schema difference the options below may accept.
 enum class error_mode {
-  except,  ///< throw zanj::error (the default)
-  warn,    ///< report through options::on_warning, store a description string instead
-  ignore,  ///< store a description string instead, silently
+  except,  ///< throw zanj::error
+  warn,    ///< report through options::on_warning (else stderr) and go on
+  ignore,  ///< go on silently
 };
 
 /// How arrays below `external_array_threshold` are written inline (FORMAT.md §5.2).
@@ -40,12 +43,24 @@ struct options {
   /// survives a power loss. false leaves the writeback to the kernel, as
   /// numpy, torch and the reference do: several times faster for big files.
   bool sync = true;
+  /// On save, a value that cannot be serialized (FORMAT.md §11).
   zanj::error_mode error_mode = error_mode::except;
   array_mode internal_array_mode = array_mode::array_list_meta;
+  /// Schema evolution, on read (README "Schema evolution"); the defaults read
+  /// as the reference does (FORMAT.md §8). A field missing from the file
+  /// always keeps its default member initializer. These two say what to do
+  /// with a stored struct key that has no field, and with a stored
+  /// "<Name>(SerializableDataclass)" other than the C++ struct's.
+  zanj::error_mode on_unknown_key = error_mode::ignore;
+  zanj::error_mode on_type_name_mismatch = error_mode::ignore;
   /// Free-form settings for custom traits; stored in the metadata.
   object custom_settings;
   /// Receives warnings in error_mode::warn; when empty they go to std::cerr.
   std::function<void(std::string_view)> on_warning;
+
+  /// Reading only: what one read may cost (zanj/limits.hpp); the defaults
+  /// accept every legitimate file.
+  read_limits limits{};
 };
 
 constexpr std::string_view to_string(error_mode m) noexcept {

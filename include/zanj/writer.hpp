@@ -16,6 +16,7 @@
 #include <zanj/codec/dispatch.hpp>
 #include <zanj/detail/archive_write.hpp>
 #include <zanj/detail/array_save.hpp>
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/detail/meta.hpp>
 #include <zanj/detail/zip_writer.hpp>
 #include <zanj/dtype.hpp>
@@ -264,24 +265,9 @@ class writer {
   }
 
   std::vector<std::string> parse_pointer(std::string_view pointer) const {
-    std::vector<std::string> tokens;
-    if (pointer.empty()) return tokens;
-    if (pointer.front() != '/') throw error("writer: JSON pointer must be empty or start with '/'", target_);
-    std::size_t pos = 0;
-    while (pos < pointer.size()) {
-      std::size_t next = pointer.find('/', pos + 1);
-      std::string_view raw = pointer.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
-      std::string token;
-      for (std::size_t i = 0; i < raw.size(); ++i) {
-        if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1'))
-          token += raw[++i] == '0' ? '~' : '/';
-        else
-          token += raw[i];
-      }
-      tokens.push_back(std::move(token));
-      pos = next == std::string_view::npos ? pointer.size() : next;
-    }
-    return tokens;
+    auto tokens = detail::split_pointer(pointer);
+    if (!tokens) throw error("writer: JSON pointer must be empty or start with '/'", target_);
+    return std::move(*tokens);
   }
 
   void set_path(const std::vector<std::string>& tokens) {

@@ -12,11 +12,13 @@
 #include <zanj/field.hpp>
 #include <zanj/half.hpp>
 #include <zanj/json.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/model.hpp>
 #include <zanj/ndarray.hpp>
 #include <zanj/npy.hpp>
 #include <zanj/options.hpp>
 #include <zanj/read.hpp>
+#include <zanj/registry.hpp>
 #include <zanj/save.hpp>
 #include <zanj/table.hpp>
 #include <zanj/traits.hpp>

@@ -9,7 +9,11 @@ Groups (one ctest case each):
   verify    verify on intact and damaged copies of those files; no command
             crashes or prints more than one line on damaged files
   extract   extract: .npy output (read back with numpy when available) and
-            the refusal of output paths outside the folder
+            the refusal of output paths outside the folder; member names
+            never become output paths
+  corrupt   verify on every file of the corrupt-file corpus (tests/corrupt,
+            MANIFEST.tsv) gives the line the manifest states; no command
+            crashes on any of them
 """
 import argparse
 import io
@@ -373,7 +377,7 @@ def group_verify(work):
     # A broken .jsonl line, a broken .npy header, a bad externals_info path.
     copy_with(sample, p("badline.zanj"),
               replace={"records.jsonl": lambda d: d.replace(b'"tag": "r7"}', b'"tag": "r7"')})
-    expect_error(1, r"at /records: member 'records\.jsonl': line 8: invalid JSON", "verify", p("badline.zanj"))
+    expect_error(1, r"at /records/7: member 'records\.jsonl': line 8: invalid JSON", "verify", p("badline.zanj"))
     copy_with(sample, p("badnpy.zanj"), replace={"big.npy": lambda d: d[:-8]})
     expect_error(1, r"at /big: member 'big\.npy': npy: data is shorter", "verify", p("badnpy.zanj"))
     copy_with(sample, p("badshape.zanj"),
@@ -469,10 +473,68 @@ def group_extract(work):
     expect_error(1, r"out: is a folder", "extract", sample, "/big", "-o", "out", cwd=work)
     expect_error(2, r"nosuch: not a folder", "extract", sample, "/big", "-C", p("nosuch"), "-o", "x.npy")
 
+    # Member names never become paths: a member called '../escape.npy' or
+    # '/tmp/...npy' is extracted to -o only. Duplicate names are refused.
+    abs_member = "/tmp/zanj-cli-member-%d.npy" % os.getpid()
+    for evil in ("../escape.npy", abs_member):
+        renamed = p("renamed.zanj")
+        with zipfile.ZipFile(sample) as s, zipfile.ZipFile(renamed, "w", zipfile.ZIP_STORED) as d:
+            for info in s.infolist():
+                data = s.read(info)
+                if info.filename in ("__zanj__.json", "__zanj_meta__.json"):
+                    data = data.replace(b'"big.npy"', json.dumps(evil).encode())
+                d.writestr(evil if info.filename == "big.npy" else info.filename, data)
+        expect_ok("extract", renamed, "/big", "-o", "renamed.npy", "--force", cwd=work)
+        check(open(p("renamed.npy"), "rb").read().startswith(b"\x93NUMPY"), "extracted under the -o name")
+        check(not os.path.exists(os.path.join(os.path.dirname(work), "escape.npy")), "nothing written at ../escape.npy")
+        check(not os.path.exists(abs_member), "nothing written at the member's absolute name")
+    duplicated = p("duplicated.zanj")
+    with zipfile.ZipFile(sample) as s, zipfile.ZipFile(duplicated, "w") as d:
+        for info in s.infolist():
+            d.writestr(info, s.read(info))
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns about the duplicate name, which is the point
+            d.writestr("big.npy", b"second")
+    expect_error(1, r"member 'big\.npy': duplicate member name", "extract", duplicated, "/big", "-o", "dup.npy",
+                 cwd=work)
+    check(not os.path.exists(p("dup.npy")), "nothing extracted from an archive with duplicate names")
+
     # What is not an array.
     expect_error(1, r"at /name: not an array: found string", "extract", sample, "/name", "-o", "n.npy", cwd=work)
     expect_error(1, r"at /nope: no such key", "extract", sample, "/nope", "-o", "n.npy", cwd=work)
     check(not os.path.exists(p("n.npy")), "no file left behind after a failed extract")
+
+
+def group_corrupt(work, corpus):
+    """Every file of the corrupt-file corpus: verify's line from the manifest,
+    and ls -r / cat fail with one 'zanj: ' line, never a crash."""
+    rows = []
+    with open(os.path.join(corpus, "MANIFEST.tsv"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                rows.append(line.split("\t"))
+    check(len(rows) >= 50, "manifest rows: %d" % len(rows))
+    for file, broken, read_as, read, archive, verify in rows:
+        path = os.path.join(corpus, file)
+        if read_as == "npy":
+            continue
+        what = "%s (%s)" % (file, broken)
+        if verify == "ok":
+            r = run("verify", path)
+            check(r.rc == 0 and r.out.startswith("OK: "), what + ": verify finds nothing: " + r.describe())
+        elif verify != "-":
+            expected = "zanj: %s: %s" % (path, read if verify == "=" else verify)
+            r = run("verify", path)
+            check(r.rc == 1 and expected in r.err.splitlines(),
+                  what + ": verify prints %r: %s" % (expected, r.describe()))
+            check(all(l.startswith("zanj: ") for l in r.err.splitlines()), what + ": verify lines: " + r.describe())
+        for args in (["ls", "-r"], ["cat", "--compact"]):
+            r = run(args[0], path, *args[1:])
+            lines = r.err.splitlines()
+            check(r.rc in (0, 1) and len(lines) <= 1 and all(l.startswith("zanj: ") for l in lines),
+                  what + ": " + r.describe())
 
 
 def main():
@@ -482,7 +544,8 @@ def main():
     parser.add_argument("--writer", required=True)
     parser.add_argument("--fixtures", required=True)
     parser.add_argument("--work", required=True)
-    parser.add_argument("--group", required=True, choices=["usage", "fixtures", "own", "verify", "extract"])
+    parser.add_argument("--corrupt", required=True)
+    parser.add_argument("--group", required=True, choices=["usage", "fixtures", "own", "verify", "extract", "corrupt"])
     args = parser.parse_args()
     ZANJ, WRITER = args.zanj, args.writer
     work = os.path.abspath(os.path.join(args.work, args.group))
@@ -490,6 +553,8 @@ def main():
     os.makedirs(work)
     if args.group == "usage":
         group_usage(work)
+    elif args.group == "corrupt":
+        group_corrupt(work, args.corrupt)
     elif args.group == "fixtures":
         group_fixtures(work, args.fixtures)
     else:

@@ -169,14 +169,18 @@ def decode_array(node, want, where, notes):
         return np.array(node, dtype=dtype)
     if not isinstance(node, dict):
         raise Failure(where, f"expected an array object, found {type(node).__name__}")
-    expected_fmt = "numpy.ndarray:" + form
+    # A model's state_dict holds torch tensors, with torch's dtype names where
+    # torch writes them (FORMAT.md §9: external and zero_dim).
+    tensor = want.get("tensor", False)
+    expected_fmt = ("torch.Tensor:" if tensor else "numpy.ndarray:") + form
     if node.get(FMT) != expected_fmt:
         raise Failure(where, f"format {node.get(FMT)!r}, expected {expected_fmt!r}")
     keys = [k for k in node if k != "data"] if form == "external" else list(node)
     if keys != (EXTERNAL_KEYS if form == "external" else ARRAY_KEYS):
         raise Failure(where, f"keys {keys}")
-    if node["dtype"] != dtype:
-        raise Failure(where, f"JSON dtype {node['dtype']!r}, expected {dtype!r}")
+    json_dtype = "torch." + dtype if tensor and form in ("external", "zero_dim") else dtype
+    if node["dtype"] != json_dtype:
+        raise Failure(where, f"JSON dtype {node['dtype']!r}, expected {json_dtype!r}")
     if node["shape"] != shape:
         raise Failure(where, f"JSON shape {node['shape']}, expected {shape}")
     if node["n_elements"] != n_elements or isinstance(node["n_elements"], bool):

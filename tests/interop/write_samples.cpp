@@ -11,9 +11,11 @@
 //   compress        whether members must be deflated (else stored)
 //   array_mode      the internal_array_mode used
 //   externals       every external member name (set; order is checked by rule)
-//   arrays          [{path, form, dtype, shape, nbytes, checksum, probes}]
+//   arrays          [{path, form, dtype, shape, nbytes, checksum, probes, tensor}]
 //                   form: external | array_list_meta | array_hex_meta |
 //                         array_b64_meta | list | zero_dim
+//                   tensor (optional): a torch.Tensor object (a model's
+//                   state_dict entry), "torch.<dtype>" when external or zero_dim
 //                   checksum: sum over raw C-order bytes b[i] * (i % 65521 + 1),
 //                             as 16 hex digits
 //                   probes: [[flat index, element bits as little-endian hex]]
@@ -203,7 +205,8 @@ class expectation {
 
   /// An array of `shape` (empty: 0-d) holding `data` in C order.
   template <class T>
-  void array(const tree_path& path, std::span<const T> data, const std::vector<std::size_t>& shape) {
+  void array(const tree_path& path, std::span<const T> data, const std::vector<std::size_t>& shape,
+             bool tensor = false) {
     std::size_t n = 1;
     for (auto d : shape) n *= d;
     // Complex arrays are always written as hex inline (JSON lists cannot
@@ -245,7 +248,7 @@ class expectation {
                       ", \"dtype\": " + json_string(element_info<T>::name) +
                       ", \"shape\": " + json_list(shape, [](std::size_t d) { return std::to_string(d); }) +
                       ", \"nbytes\": " + std::to_string(bytes.size()) + ", \"checksum\": \"" + checksum +
-                      "\", \"probes\": " + probes + "}");
+                      "\", \"probes\": " + probes + (tensor ? ", \"tensor\": true" : "") + "}");
   }
   template <class T>
   void array(const tree_path& path, const std::vector<T>& data) {
@@ -775,6 +778,72 @@ zanj::table root_table_sample(expectation& e) {
   return t;
 }
 
+// --- a configured model ------------------------------------------------------
+
+struct SampleConfig {
+  int input_dim = 3;
+  int hidden_dim = 20;
+  int output_dim = 16;
+  std::string act = "ReLU";
+};
+
+/// A Python ConfiguredModel's file (FORMAT.md §9): parameters small (inline)
+/// and large (state_dict/<name>.npy), of two dtypes, and a 0-d buffer.
+class SampleMLP : public zanj::configured_model<SampleMLP, SampleConfig> {
+ public:
+  explicit SampleMLP(const SampleConfig& c)
+      : configured_model(c),
+        w0({std::size_t(c.hidden_dim), std::size_t(c.input_dim)}),
+        b0(std::size_t(c.hidden_dim)),
+        w2({std::size_t(c.output_dim), std::size_t(c.hidden_dim)}),
+        b2(std::size_t(c.output_dim)),
+        steps(zanj::ndarray<std::int64_t>::shape_type{}) {}
+
+  template <class Self, class Visit>
+  static void parameters(Self& self, Visit&& visit) {
+    visit("net.0.weight", self.w0);
+    visit("net.0.bias", self.b0);
+    visit("net.2.weight", self.w2);
+    visit("net.2.bias", self.b2);
+    visit("bn.num_batches_tracked", self.steps, zanj::parameter_kind::buffer);
+  }
+
+  zanj::ndarray<float> w0;
+  std::vector<float> b0;
+  zanj::ndarray<float> w2;  // 320 elements: external
+  std::vector<double> b2;
+  zanj::ndarray<std::int64_t> steps;
+};
+
+SampleMLP model_sample(expectation& e) {
+  SampleMLP m(SampleConfig{});
+  auto fill = [](auto& target, const auto& values) { std::copy(values.begin(), values.end(), target.begin()); };
+  fill(m.w0, pattern<float>(m.w0.size()));
+  fill(m.b0, pattern<float>(m.b0.size(), {}));
+  fill(m.w2, pattern<float>(m.w2.size()));
+  fill(m.b2, pattern<double>(m.b2.size()));
+  m.steps.at({}) = std::numeric_limits<std::int64_t>::max();
+  m.training_records() = zanj::object{{"loss", zanj::list{2.5, 0.125}}, {"epochs", 2}};
+
+  e.keys({}, {"zanj_model_config", "meta", "training_records", "state_dict", "__muutils_format__"});
+  e.value({"__muutils_format__"}, "\"SampleMLP\"");
+  e.keys({"zanj_model_config"}, {"__muutils_format__", "input_dim", "hidden_dim", "output_dim", "act"});
+  e.value({"zanj_model_config"}, "{\"__muutils_format__\": \"SampleConfig(SerializableDataclass)\", "
+                                 "\"input_dim\": 3, \"hidden_dim\": 20, \"output_dim\": 16, \"act\": \"ReLU\"}");
+  e.keys({"meta"}, {"class_name", "class_doc", "class_source", "module_name", "module_mro", "num_params", "as_str"});
+  e.value({"meta", "class_name"}, "\"SampleMLP\"");
+  e.value({"meta", "num_params"}, std::to_string(60 + 20 + 320 + 16));  // trainable: the buffer is not counted
+  e.value({"training_records"}, "{\"loss\": [2.5, 0.125], \"epochs\": 2}");
+  e.keys({"state_dict"}, {"net.0.weight", "net.0.bias", "net.2.weight", "net.2.bias", "bn.num_batches_tracked"});
+  const tree_path sd = {"state_dict"};
+  e.array<float>(sd / "net.0.weight", std::span<const float>(m.w0.data(), m.w0.size()), {20, 3}, true);
+  e.array<float>(sd / "net.0.bias", std::span<const float>(m.b0), {20}, true);
+  e.array<float>(sd / "net.2.weight", std::span<const float>(m.w2.data(), m.w2.size()), {16, 20}, true);
+  e.array<double>(sd / "net.2.bias", std::span<const double>(m.b2), {16}, true);
+  e.array<std::int64_t>(sd / "bn.num_batches_tracked", std::span<const std::int64_t>(m.steps.data(), 1), {}, true);
+  return m;
+}
+
 // ---------------------------------------------------------------------------
 
 struct mode_entry {
@@ -847,6 +916,7 @@ int main(int argc, char** argv) {
           describe_outer(outer, e);
           return outer;
         });
+        count += write_sample(folder, "model" + suffix, opts, model_sample);
       }
       zanj::options empty_opts;
       empty_opts.compress = compress;

@@ -33,6 +33,7 @@ consteval family family_of() {
   else if constexpr (std::same_as<T, std::filesystem::path>) return family::filesystem_path;
   else if constexpr (optional_like<T>) return family::optional;
   else if constexpr (dense_matrix_like<T> && family_enabled<T, family::dense_matrix>) return family::dense_matrix;
+  else if constexpr (tensor_like<T> && family_enabled<T, family::tensor>) return family::tensor;
   else if constexpr (contiguous_ndarray<T> && family_enabled<T, family::ndarray>) return family::ndarray;
   else if constexpr (table_like<T> && family_enabled<T, family::table>) return family::table;
   else if constexpr (numeric_sequence<T> && family_enabled<T, family::numeric_array>) return family::numeric_array;
@@ -46,13 +47,12 @@ consteval family family_of() {
 
 /// codec<T> has `static value save(const T&, save_context&)` and
 /// `static void load(const value&, load_context&, T&)` (either may be absent
-/// for save-only or load-only types).
+/// for save-only or load-only types). The primary template has neither, so
+/// saveable<T> and loadable<T> below are plain concepts; save_value and
+/// load_value (dispatch.hpp) turn a missing handler into one readable error
+/// (codec/diagnostics.hpp).
 template <class T, family F = family_of<T>()>
-struct codec {
-  static_assert(F != family::none,
-                "zanj: this type has no handler: make it a plain aggregate, or specialize zanj::zanj_traits<T>");
-  static_assert(F != family::dense_matrix, "zanj: for Eigen types, #include <zanj/ext/eigen.hpp>");
-};
+struct codec {};
 
 template <class T>
 concept saveable = requires(const T& v, save_context& ctx) { codec<T>::save(v, ctx); };

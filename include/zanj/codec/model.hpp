@@ -4,9 +4,13 @@
 // name, shape and dtype. The public side is zanj/model.hpp.
 #pragma once
 
+#include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <ranges>
 #include <set>
@@ -25,11 +29,6 @@
 
 namespace zanj::detail {
 
-/// What a model parameter can be: an Eigen-like dense matrix or vector, an
-/// n-d array (zanj::ndarray), or a std::vector / std::array of numbers.
-template <class P>
-concept model_parameter = dense_matrix_like<P> || contiguous_ndarray<P> || numeric_sequence<P>;
-
 /// A parameter's element type and shape, as it is saved.
 struct parameter_layout {
   dtype type{};
@@ -42,12 +41,40 @@ struct parameter_layout {
   }
 };
 
+/// A parameter whose element type is known at run time only, so its codec
+/// reports the layout (torch::Tensor: zanj/ext/torch.hpp).
+template <class P>
+concept run_time_typed_parameter = requires(const P& p) {
+  { codec<P>::layout(p) } -> std::same_as<parameter_layout>;
+};
+
+/// What a model parameter can be: an Eigen-like dense matrix or vector, an
+/// n-d array (zanj::ndarray), a std::vector / std::array of numbers, or a
+/// run-time typed one (torch::Tensor).
+template <class P>
+concept model_parameter =
+    dense_matrix_like<P> || contiguous_ndarray<P> || numeric_sequence<P> || run_time_typed_parameter<P>;
+
+}  // namespace zanj::detail
+
+namespace zanj {
+/// The compile error for a parameter of another type; it names the type.
+template <class P>
+struct type_is_not_a_model_parameter {
+  static_assert(detail::model_parameter<P>,
+                "zanj: a model parameter must be an Eigen matrix or vector, a zanj::ndarray (or another n-d "
+                "array type), a std::vector / std::array of numbers, or a torch::Tensor");
+};
+}  // namespace zanj
+
+namespace zanj::detail {
+
 template <class P>
 parameter_layout layout_of(const P& p) {
-  static_assert(model_parameter<P>,
-                "zanj: a model parameter must be an Eigen matrix or vector, a zanj::ndarray (or another n-d "
-                "array type), or a std::vector / std::array of numbers");
-  if constexpr (dense_matrix_like<P>) {
+  if constexpr (!model_parameter<P>) {
+    (void)type_is_not_a_model_parameter<P>{};
+    return {};
+  } else if constexpr (dense_matrix_like<P>) {
     using scalar = std::remove_cv_t<typename P::Scalar>;
     const auto rows = static_cast<std::size_t>(p.rows()), cols = static_cast<std::size_t>(p.cols());
     // As the Eigen codec saves them: vector types 1-d, everything else 2-d.
@@ -59,9 +86,22 @@ parameter_layout layout_of(const P& p) {
     parameter_layout out{dtype_v<std::remove_cv_t<typename P::value_type>>, {}};
     for (auto d : p.shape()) out.shape.push_back(static_cast<std::size_t>(d));
     return out;
-  } else {
+  } else if constexpr (numeric_sequence<P>) {
     return {dtype_v<std::remove_cv_t<std::ranges::range_value_t<P>>>, {std::ranges::size(p)}};
+  } else {
+    return codec<P>::layout(p);
   }
+}
+
+/// Loads a stored parameter into `p`. A codec with `load_parameter` (the
+/// torch::Tensor one) fills the parameter's own storage in its own dtype: a
+/// torch module shares its tensors, so they are written, never replaced.
+template <class P>
+void load_parameter(const value& node, load_context& ctx, P& p) {
+  if constexpr (requires { codec<P>::load_parameter(node, ctx, p); })
+    located(ctx, [&] { codec<P>::load_parameter(node, ctx, p); });
+  else
+    load_value(node, ctx, p);
 }
 
 /// The element types the reference's torch reader maps (FORMAT.md §5.3).
@@ -112,6 +152,31 @@ inline std::optional<parameter_layout> stored_layout(const value& node) {
   return out;
 }
 
+/// The number of parameter elements of a model (the reference's num_params):
+/// trainable parameters only, or frozen ones too; buffers never. A parameter
+/// visited under two names (tied weights, one storage) counts once, as torch
+/// counts it.
+template <class Model>
+std::size_t count_parameters(const Model& m, bool only_trainable) {
+  std::size_t n = 0;
+  std::vector<const void*> seen;
+  m.for_each_parameter([&](std::string_view, const auto& p, parameter_kind kind = parameter_kind::trainable) {
+    if (kind == parameter_kind::buffer || (only_trainable && kind == parameter_kind::frozen)) return;
+    const std::size_t count = layout_of(p).count();
+    if (count == 0) return;
+    // The storage's address identifies it: data_ptr() (torch's own test), else data().
+    const void* storage = static_cast<const void*>(std::addressof(p));
+    if constexpr (requires { { p.data_ptr() } -> std::convertible_to<const void*>; })
+      storage = p.data_ptr();
+    else if constexpr (requires { { std::data(p) } -> std::convertible_to<const void*>; })
+      storage = std::data(p);
+    if (std::find(seen.begin(), seen.end(), storage) != seen.end()) return;
+    seen.push_back(storage);
+    n += count;
+  });
+  return n;
+}
+
 /// The class name a model is saved under: zanj_traits<T>::name, else the
 /// unqualified C++ name (the Python class name, for files Python reads).
 template <class T>
@@ -139,7 +204,7 @@ struct codec<T, family::configured_model> {
     object state;
     {
       path_guard g(ctx, "state_dict");
-      m.for_each_parameter([&](std::string_view name, const auto& p) {
+      m.for_each_parameter([&](std::string_view name, const auto& p, parameter_kind = parameter_kind::trainable) {
         path_guard item(ctx, std::string(name));
         if (state.contains(name)) ctx.fail("parameter name '" + std::string(name) + "' given twice");
         const parameter_layout layout = layout_of(p);
@@ -191,15 +256,19 @@ struct codec<T, family::configured_model> {
  private:
   static value meta(const T& m) {
     const std::string name = model_name<T>();
-    std::uint64_t count = 0;
-    list as_str{name + "("};
-    m.for_each_parameter([&](std::string_view param, const auto& p) {
+    std::vector<std::string> lines{name + "("};
+    m.for_each_parameter([&](std::string_view param, const auto& p, parameter_kind kind = parameter_kind::trainable) {
       const parameter_layout layout = layout_of(p);
-      count += layout.count();
-      as_str.emplace_back("  (" + std::string(param) + "): " + std::string(numpy_name(layout.type)) +
-                          shape_text(layout.shape));
+      lines.push_back("  (" + std::string(param) + "): " + std::string(numpy_name(layout.type)) +
+                      shape_text(layout.shape) + (kind == parameter_kind::buffer   ? " buffer"
+                                                  : kind == parameter_kind::frozen ? " frozen"
+                                                                                   : ""));
     });
-    as_str.emplace_back(")");
+    lines.push_back(")");
+    // Built in one go: growing a list of values one line at a time trips a
+    // false -Wstringop-overflow in g++ 12 (std::variant inside vector growth).
+    list as_str(lines.begin(), lines.end());
+    const std::uint64_t count = count_parameters(m, true);  // torch's num_params(): trainable only
     // Informational only: the reference never reads it back.
     return object{{"class_name", name},
                   {"class_doc", list{}},
@@ -218,7 +287,7 @@ struct codec<T, family::configured_model> {
     if (!stored) ctx.mismatch("an object of parameters by name", state);
     std::vector<std::string> missing, unexpected, wrong;
     std::set<std::string, std::less<>> known;
-    model.for_each_parameter([&](std::string_view param, auto& p) {
+    model.for_each_parameter([&](std::string_view param, auto& p, parameter_kind = parameter_kind::trainable) {
       known.emplace(param);
       const value* node = stored->find(param);
       if (!node) {
@@ -250,10 +319,10 @@ struct codec<T, family::configured_model> {
       reason.pop_back();
       ctx.fail(std::move(reason));
     }
-    model.for_each_parameter([&](std::string_view param, auto& p) {
+    model.for_each_parameter([&](std::string_view param, auto& p, parameter_kind = parameter_kind::trainable) {
       path_guard g(ctx, std::string(param));
       const parameter_layout want = layout_of(p);
-      load_value(*stored->find(param), ctx, p);
+      load_parameter(*stored->find(param), ctx, p);
       // Bare lists (list mode) carry no shape to check beforehand.
       if (const parameter_layout got = layout_of(p); got.shape != want.shape)
         ctx.fail("expected shape " + shape_text(want.shape) + ", found " + shape_text(got.shape));

@@ -29,11 +29,12 @@ inline list sequence_items(const value& node, load_context& ctx, std::string_vie
   if (is_array_node(node)) {
     array_value a = decode_array(node, ctx);
     if (a.shape.empty()) ctx.mismatch(expected, node);
-    // An empty array can claim any number of empty rows; refuse counts no
-    // container could hold rather than trying to allocate them.
-    constexpr std::size_t max_empty_rows = std::size_t{1} << 24;
+    // An empty array can claim any number of empty rows, each a value to
+    // make from no data: bounded before the list is allocated.
+    const std::size_t max_empty_rows = ctx.opts.limits.max_empty_rows;
     if (a.size() == 0 && a.shape[0] > max_empty_rows)
-      ctx.fail("array of shape [" + std::to_string(a.shape[0]) + ", ...] has too many empty rows to load");
+      ctx.fail("array of shape " + shape_text(a.shape) + " has " + std::to_string(a.shape[0]) + " empty rows, " +
+               over_limit(max_empty_rows, "max_empty_rows"));
     list out;
     out.reserve(a.shape[0]);
     for (std::size_t i = 0; i < a.shape[0]; ++i) out.emplace_back(slice_first_axis(a, i));

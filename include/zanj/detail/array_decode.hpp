@@ -58,14 +58,21 @@ inline std::vector<std::size_t> read_shape(const value& node, load_context& ctx)
   return out;
 }
 
-/// Total element count, refusing shapes whose product overflows.
-inline std::size_t checked_size(const std::vector<std::size_t>& shape, load_context& ctx) {
-  std::size_t n = 1;
-  for (auto d : shape) {
-    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) ctx.fail("array shape is too large");
-    n *= d;
-  }
-  return n;
+/// Total element count, refusing shapes whose product, or byte size with
+/// `item_size` bytes per element, overflows.
+inline std::size_t checked_size(const std::vector<std::size_t>& shape, std::size_t item_size, load_context& ctx) {
+  const auto n = npy::detail::checked_product(shape);
+  if (!n || !npy::detail::checked_product(shape, item_size)) ctx.fail("array shape is too large");
+  return *n;
+}
+
+/// Refuses arrays of more than opts.limits.max_array_elements elements;
+/// checked once the data is known to match the shape, before the elements
+/// are allocated.
+inline void check_element_limit(const std::vector<std::size_t>& shape, std::size_t n, load_context& ctx) {
+  if (n > ctx.opts.limits.max_array_elements)
+    ctx.fail("array shape " + shape_text(shape) + " has " + std::to_string(n) + " elements, " +
+             over_limit(ctx.opts.limits.max_array_elements, "max_array_elements"));
 }
 
 /// Whether nested lists have exactly the lengths `shape` gives, at every level.
@@ -147,14 +154,15 @@ inline array_value decode_array(const value& node, load_context& ctx) {
   auto* data = node.find("data");
   if (!data) ctx.fail("array object without 'data'");
   out.shape = read_shape(node, ctx);
-  const std::size_t n = checked_size(out.shape, ctx);
   const std::size_t item = itemsize(out.type);
+  const std::size_t n = checked_size(out.shape, item, ctx);
 
   if (mode == "array_list_meta") {
     // Check the nesting against the shape before allocating, so a lying
     // shape cannot make us reserve memory the document does not back.
     if (!out.shape.empty() && !matches_shape(*data, out.shape, 0))
       ctx.fail("array 'data' does not match its shape");
+    check_element_limit(out.shape, n, ctx);
     out.bytes.resize(n * item);
     std::byte* cursor = out.bytes.data();
     if (out.shape.empty()) {
@@ -172,6 +180,7 @@ inline array_value decode_array(const value& node, load_context& ctx) {
     if (out.bytes.size() != n * item)
       ctx.fail("array data holds " + std::to_string(out.bytes.size()) + " bytes, shape and dtype need " +
                std::to_string(n * item));
+    check_element_limit(out.shape, n, ctx);
     convert_byte_order(out.bytes, out.type, spec->order);
   } else if (mode == "zero_dim") {
     if (!out.shape.empty()) ctx.fail("zero_dim array with a non-empty shape");
@@ -209,13 +218,15 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     if (!entry || !member.ends_with(".npy")) return false;
     const bool stored = entry->method == static_cast<std::uint16_t>(zip_method::stored);
     if (!stored && entry->method != static_cast<std::uint16_t>(zip_method::deflated)) return false;
+    // A member over a read limit goes the general way, which reports it.
+    if (!zip->within_limits(*entry)) return false;
 
     // The header: in the mapping when stored, else from the first bytes inflated.
     npy::header h;
     std::vector<std::byte> head;
     try {
       if (stored) {
-        h = npy::parse_header(zip->raw(*entry), entry->uncompressed_size);
+        h = npy::parse_header(zip->raw(*entry), entry->uncompressed_size, ctx.opts.limits);
       } else {
         const std::size_t prefix =
             static_cast<std::size_t>(std::min<std::uint64_t>(entry->uncompressed_size, 64 * 1024 + 16));
@@ -229,7 +240,7 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
           out = out.subspan(r.produced);
           if (r.consumed == 0 && r.produced == 0) return false;
         }
-        h = npy::parse_header(head, entry->uncompressed_size);
+        h = npy::parse_header(head, entry->uncompressed_size, ctx.opts.limits);
       }
     } catch (const error&) {
       return false;

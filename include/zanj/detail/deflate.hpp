@@ -21,6 +21,7 @@
 #include <new>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <zlib.h>
@@ -57,6 +58,10 @@ constexpr bool deflates_with_isal(int level) noexcept {
 /// flush (the stream goes on, possibly in another stream's output), or with
 /// the final block.
 enum class deflate_flush { none, sync, finish };
+
+/// The error for data that does not inflate: the same text whichever library
+/// inflates (ISA-L or zlib), so that messages do not depend on the build.
+inline constexpr std::string_view corrupt_deflate_data = "corrupt deflate data";
 
 /// Streaming raw-deflate compressor. Output is handed in pieces to a sink
 /// callable as `sink(std::span<const std::byte>)`.
@@ -300,7 +305,7 @@ class inflate_stream {
     st.next_out = reinterpret_cast<std::uint8_t*>(out.data());
     st.avail_out = static_cast<std::uint32_t>(out.size());
     const int rc = isal_inflate(&st);
-    if (rc < 0) throw error("corrupt deflate data (ISA-L error " + std::to_string(rc) + ")");
+    if (rc < 0) throw error(std::string(corrupt_deflate_data));
     r.consumed = in.size() - st.avail_in;
     r.produced = out.size() - st.avail_out;
     r.stream_end = st.block_state == ISAL_BLOCK_FINISH && st.tmp_out_valid == st.tmp_out_processed;
@@ -317,7 +322,7 @@ class inflate_stream {
     // Z_BLOCK stops at block boundaries, so that a chunk can be checked to end at one.
     const int rc = inflate(&z, Z_BLOCK);
     if (rc == Z_NEED_DICT || rc == Z_DATA_ERROR || rc == Z_STREAM_ERROR)
-      throw error(std::string("corrupt deflate data (zlib: ") + (z.msg ? z.msg : "error") + ")");
+      throw error(std::string(corrupt_deflate_data));
     if (rc == Z_MEM_ERROR) throw std::bad_alloc();
     r.consumed = in.size() - z.avail_in;
     r.produced = out.size() - z.avail_out;

@@ -12,76 +12,17 @@
 #include <utility>
 #include <vector>
 
+#include <zanj/detail/object_path.hpp>
+#include <zanj/detail/utf8.hpp>
 #include <zanj/error.hpp>
+#include <zanj/limits.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj::detail {
 
 /// Nesting depth (open arrays/objects) above which parsing fails, about
 /// where Python's json module hits its recursion limit.
-inline constexpr std::size_t default_json_max_depth = 1000;
-
-// ---------------------------------------------------------------------------
-// UTF-8 (shared with the writer)
-
-/// Decodes the UTF-8 sequence at `p` (p < end) into `code_point` and returns
-/// its length, or 0 if it is not a well-formed sequence (overlong, truncated,
-/// beyond U+10FFFF). Encoded surrogates (ED A0..BF xx) are accepted only with
-/// `allow_surrogates`: the parser turns lone `\udXXX` escapes into them, as
-/// Python keeps lone surrogates in its strings, so the writer must take them
-/// back; raw text never contains them.
-inline std::size_t decode_utf8(const unsigned char* p, const unsigned char* end, bool allow_surrogates,
-                               char32_t& code_point) noexcept {
-  const std::size_t available = static_cast<std::size_t>(end - p);
-  const unsigned char lead = p[0];
-  auto continuation = [](unsigned char c) { return (c & 0xC0u) == 0x80u; };
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  }
-  if (lead < 0xC2) return 0;  // stray continuation byte or overlong 2-byte form
-  if (lead < 0xE0) {
-    if (available < 2 || !continuation(p[1])) return 0;
-    code_point = (char32_t(lead & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-    return 2;
-  }
-  if (lead < 0xF0) {
-    if (available < 3 || !continuation(p[1]) || !continuation(p[2])) return 0;
-    code_point = (char32_t(lead & 0x0Fu) << 12) | (char32_t(p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-    if (code_point < 0x800) return 0;  // overlong
-    if (code_point >= 0xD800 && code_point <= 0xDFFF && !allow_surrogates) return 0;
-    return 3;
-  }
-  if (lead < 0xF5) {
-    if (available < 4 || !continuation(p[1]) || !continuation(p[2]) || !continuation(p[3])) return 0;
-    code_point = (char32_t(lead & 0x07u) << 18) | (char32_t(p[1] & 0x3Fu) << 12) | (char32_t(p[2] & 0x3Fu) << 6) |
-                 (p[3] & 0x3Fu);
-    if (code_point < 0x10000 || code_point > 0x10FFFF) return 0;  // overlong or out of range
-    return 4;
-  }
-  return 0;
-}
-
-/// Appends `code_point` as UTF-8; surrogates get their 3-byte (WTF-8) form.
-inline void encode_utf8(std::string& out, char32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    const char bytes[] = {static_cast<char>(0xC0 | (code_point >> 6)), static_cast<char>(0x80 | (code_point & 0x3F))};
-    out.append(bytes, 2);
-  } else if (code_point < 0x10000) {
-    const char bytes[] = {static_cast<char>(0xE0 | (code_point >> 12)),
-                          static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)),
-                          static_cast<char>(0x80 | (code_point & 0x3F))};
-    out.append(bytes, 3);
-  } else {
-    const char bytes[] = {static_cast<char>(0xF0 | (code_point >> 18)),
-                          static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)),
-                          static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)),
-                          static_cast<char>(0x80 | (code_point & 0x3F))};
-    out.append(bytes, 4);
-  }
-}
+inline constexpr std::size_t default_json_max_depth = read_limits{}.max_json_depth;
 
 // ---------------------------------------------------------------------------
 
@@ -154,12 +95,17 @@ class object_key_index {
 };
 
 /// Recursive-descent parser made iterative: open containers live on an
-/// explicit stack, so hostile nesting fails with an error at `max_depth`
-/// instead of exhausting the call stack.
+/// explicit stack, so hostile nesting fails with an error at the depth limit
+/// instead of exhausting the call stack. Limit errors carry the JSON pointer
+/// of the value being parsed as their object path.
 class json_parser {
  public:
-  json_parser(std::string_view text, std::size_t max_depth) noexcept
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+  json_parser(std::string_view text, std::size_t max_depth, std::size_t max_string_length) noexcept
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        max_depth_(max_depth),
+        max_string_length_(max_string_length) {}
 
   value parse_document() {
     value root;
@@ -171,22 +117,26 @@ class json_parser {
   }
 
  private:
+  static constexpr std::size_t no_member = static_cast<std::size_t>(-1);
+
   struct open_container {
     value* container;        // a list or an object
     object_key_index index;  // objects only
+    std::size_t current = no_member;  // the member being parsed (objects only; lists: the last item)
   };
 
   /// Parses one value into `root`. `slot` is where the next value goes; it
   /// points into its parent's vector, which cannot grow while it is open.
   void parse_tree(value& root) {
-    std::vector<open_container> open;
+    std::vector<open_container>& open = open_;
     value* slot = &root;
     for (;;) {
       // A value into *slot; an opening bracket descends instead.
       if (p_ == end_) fail("unexpected end of input, expecting a value");
       const char c = *p_;
       if (c == '[' || c == '{') {
-        if (open.size() >= max_depth_) fail("nesting deeper than " + std::to_string(max_depth_) + " levels");
+        if (open.size() >= max_depth_)
+          fail_limit("nesting", max_depth_, "max_json_depth", "levels");
         ++p_;
         skip_whitespace();
         if (c == '[') {
@@ -241,6 +191,7 @@ class json_parser {
   value* open_member(open_container& top) {
     if (p_ == end_ || *p_ != '"') fail("expecting a property name in double quotes");
     ++p_;
+    top.current = no_member;  // a key too long is reported at its object
     std::string key;
     parse_string_body(key);
     skip_whitespace();
@@ -252,9 +203,11 @@ class json_parser {
     if (existing != object_key_index::npos) {
       value& v = (members.begin() + static_cast<std::ptrdiff_t>(existing))->second;
       v = value{};
+      top.current = existing;
       return &v;
     }
     value& v = members.append(std::move(key), value{});
+    top.current = members.size() - 1;
     top.index.added(members, members.size() - 1);
     return &v;
   }
@@ -399,9 +352,13 @@ class json_parser {
 
   /// Parses the rest of a string after its opening quote into `out`.
   void parse_string_body(std::string& out) {
+    const char* const opening_quote = p_ - 1;
     for (;;) {
       const char* run = p_;
       while (p_ != end_ && !needs_attention(static_cast<unsigned char>(*p_))) ++p_;
+      // Checked before each piece is appended, so a huge string is refused
+      // before it is copied.
+      if (static_cast<std::size_t>(p_ - run) > max_string_length_ - out.size()) string_too_long(opening_quote);
       out.append(run, p_);
       if (p_ == end_) fail("unterminated string");
       const unsigned char c = static_cast<unsigned char>(*p_);
@@ -415,12 +372,19 @@ class json_parser {
         const std::size_t length = decode_utf8(reinterpret_cast<const unsigned char*>(p_),
                                                reinterpret_cast<const unsigned char*>(end_), false, code_point);
         if (length == 0) fail("invalid UTF-8 in string");
+        if (length > max_string_length_ - out.size()) string_too_long(opening_quote);
         out.append(p_, length);
         p_ += length;
         continue;
       }
       parse_escape(out);  // c == '\\'
+      if (out.size() > max_string_length_) string_too_long(opening_quote);
     }
+  }
+
+  [[noreturn]] void string_too_long(const char* opening_quote) {
+    p_ = opening_quote;
+    fail_limit("string", max_string_length_, "max_string_length", "bytes");
   }
 
   void parse_escape(std::string& out) {
@@ -464,7 +428,8 @@ class json_parser {
     while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
 
-  [[noreturn]] void fail(const std::string& what) const {
+  /// "line L, column C" of the current position (columns count bytes, from 1).
+  std::string position() const {
     std::size_t line = 1;
     const char* line_start = begin_;
     for (const char* q = begin_; q != p_; ++q)
@@ -473,13 +438,34 @@ class json_parser {
         line_start = q + 1;
       }
     const auto column = static_cast<std::size_t>(p_ - line_start) + 1;
-    throw error("invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what);
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+  }
+
+  [[noreturn]] void fail(const std::string& what) const { throw error("invalid JSON at " + position() + ": " + what); }
+
+  /// A limit was hit: not invalid JSON, but more than the reader accepts.
+  /// The object path is the JSON pointer of the value being parsed.
+  [[noreturn]] void fail_limit(std::string_view what, std::size_t limit, std::string_view option,
+                               std::string_view unit) const {
+    object_path where;
+    for (const open_container& c : open_) {
+      if (c.container->is_list()) {
+        where.push(c.container->as_list().size() - 1);
+      } else {
+        if (c.current == no_member) break;  // its key is being read
+        where.push((c.container->as_object().begin() + static_cast<std::ptrdiff_t>(c.current))->first);
+      }
+    }
+    throw error("JSON at " + position() + ": " + std::string(what) + " " + over_limit(limit, option, unit), {},
+                where.pointer());
   }
 
   const char* begin_;
   const char* p_;
   const char* end_;
   std::size_t max_depth_;
+  std::size_t max_string_length_;
+  std::vector<open_container> open_;
 };
 
 }  // namespace zanj::detail

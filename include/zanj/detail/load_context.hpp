@@ -2,6 +2,7 @@
 // of external members on demand (only the members a value needs are read).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -72,16 +73,18 @@ class load_context {
     std::vector<std::string>& open_;
   };
 
-  /// Externals may nest (a .npy inside a .jsonl line), but not without bound.
-  static constexpr std::size_t max_external_nesting = 64;
-
+  /// Externals may nest (a .npy inside a .jsonl line), but not without bound
+  /// (opts.limits.max_external_nesting).
   [[nodiscard]] member_scope enter_external(const value& ref) {
     std::string member;
     if (auto* name = ref.find(ref_key); name && name->is_string()) member = name->as_string();
     for (auto& m : open_members_)
       if (m == member) fail("reference loop: member '" + member + "' refers back to itself", member);
-    if (open_members_.size() >= max_external_nesting)
-      fail("external members nested more than " + std::to_string(max_external_nesting) + " deep", member);
+    const std::size_t limit = opts.limits.max_external_nesting;
+    if (open_members_.size() >= limit)
+      fail("external members nested " + std::to_string(open_members_.size() + 1) + " deep, " +
+               over_limit(limit, "max_external_nesting", "levels"),
+           member);
     open_members_.push_back(member);
     return member_scope(open_members_);
   }
@@ -100,8 +103,8 @@ class load_context {
     try {
       // Stored members decode straight from the file mapping.
       auto decode = [&](std::span<const std::byte> bytes) -> std::optional<value> {
-        if (member.ends_with(".npy")) return value(npy::read(bytes));
-        if (member.ends_with(".jsonl")) return value(parse_jsonl(bytes));
+        if (member.ends_with(".npy")) return value(npy::read(bytes, opts.limits));
+        if (member.ends_with(".jsonl")) return value(parse_jsonl(bytes, opts.limits));
         return std::nullopt;
       };
       std::optional<value> payload;
@@ -111,17 +114,29 @@ class load_context {
         payload = decode(archive_->read(*entry));
       if (payload) return std::move(*payload);
     } catch (const error& e) {
-      throw e.with_context(file, path.pointer(), member);
+      // A path inside the member's content (a limit hit in a .jsonl line)
+      // continues the path of the reference.
+      throw error(e.reason(), file, path.pointer() + e.object_path(), e.member().empty() ? member : e.member());
     }
     fail("external member of unknown type (neither .npy nor .jsonl)", member);
   }
 
   /// One JSON value per line; a missing final newline and "\r\n" are fine, a
-  /// blank line is not (the reference reader fails on it too).
-  static list parse_jsonl(std::span<const std::byte> bytes) {
+  /// blank line is not (the reference reader fails on it too). An error in
+  /// line N carries the object path of its item, "/<N-1>" (and deeper, for
+  /// a limit hit inside it).
+  static list parse_jsonl(std::span<const std::byte> bytes, const read_limits& limits = {}) {
     std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    // Counted before any item is made: a line costs two bytes of the file
+    // but a whole value in memory.
+    std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    if (!text.empty() && text.back() != '\n') ++lines;
+    if (lines > limits.max_jsonl_lines)
+      throw error("jsonl member has " + std::to_string(lines) + " lines, " +
+                  over_limit(limits.max_jsonl_lines, "max_jsonl_lines"));
     list items;
     std::size_t line_number = 0;
+    const auto item_path = [&] { return "/" + std::to_string(line_number - 1); };
     while (!text.empty()) {
       ++line_number;
       std::size_t end = text.find('\n');
@@ -129,11 +144,11 @@ class load_context {
       text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
       if (line.ends_with('\r')) line.remove_suffix(1);
       if (line.find_first_not_of(" \t") == std::string_view::npos)
-        throw error("blank line " + std::to_string(line_number) + " in jsonl member");
+        throw error("blank line " + std::to_string(line_number) + " in jsonl member", {}, item_path());
       try {
-        items.push_back(json::parse(line));
+        items.push_back(json::parse(line, limits));
       } catch (const error& e) {
-        throw error("line " + std::to_string(line_number) + ": " + e.reason());
+        throw error("line " + std::to_string(line_number) + ": " + e.reason(), {}, item_path() + e.object_path());
       }
     }
     return items;

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include <zanj/detail/json_pointer.hpp>
 #include <zanj/value.hpp>
 
 namespace zanj::detail {
@@ -27,19 +28,10 @@ class object_path {
   std::string pointer() const {
     std::string out;
     for (auto& e : elements_) {
-      out += '/';
-      if (auto* key = std::get_if<std::string>(&e)) {
-        for (char c : *key) {
-          if (c == '~')
-            out += "~0";
-          else if (c == '/')
-            out += "~1";
-          else
-            out += c;
-        }
-      } else {
-        out += std::to_string(std::get<std::size_t>(e));
-      }
+      if (auto* key = std::get_if<std::string>(&e))
+        append_pointer_token(out, *key);
+      else
+        out += '/' + std::to_string(std::get<std::size_t>(e));
     }
     return out;
   }

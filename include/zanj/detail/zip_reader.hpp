@@ -1,5 +1,6 @@
 // Reads zip archives through a read-only memory mapping. Every header field
-// is checked against the file size before it is used, so a corrupt or hostile
+// is checked against the file size before it is used, and every size against
+// the read_limits before anything is allocated for it, so a corrupt or hostile
 // archive yields zanj::error, never an out-of-bounds read or a huge allocation.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -24,22 +26,35 @@
 
 #include "zanj/detail/deflate.hpp"
 #include "zanj/detail/parallel.hpp"
+#include "zanj/detail/utf8.hpp"
 #include "zanj/detail/zip_common.hpp"
 #include "zanj/error.hpp"
+#include "zanj/limits.hpp"
 
 namespace zanj::detail {
 
 class zip_reader {
  public:
-  /// Opens and indexes `file`; validates the central directory and every local header.
-  explicit zip_reader(std::filesystem::path file) : path_(std::move(file)) {
+  /// Opens and indexes `file`; validates the central directory and every
+  /// local header, and refuses members whose bytes overlap.
+  explicit zip_reader(std::filesystem::path file, const read_limits& limits = {})
+      : path_(std::move(file)), limits_(limits) {
     map_file();
     const directory_location dir = locate_central_directory();
-    parse_central_directory(dir);
-    for (zip_entry& entry : entries_) locate_payload(entry, dir.offset);
+    const std::vector<std::string> stored_names = parse_central_directory(dir);
+    for (std::size_t i = 0; i < entries_.size(); ++i) locate_payload(entries_[i], stored_names[i], dir.offset);
+    refuse_overlapping_members();
   }
 
   const std::filesystem::path& path() const noexcept { return path_; }
+  const read_limits& limits() const noexcept { return limits_; }
+
+  /// Bytes inflated from deflated members since opening, or since the last
+  /// restart: what limits().max_total_inflated bounds.
+  std::uint64_t inflated_bytes() const noexcept { return inflated_; }
+  /// Starts a new count for max_total_inflated (zanj::archive does, at each
+  /// call, so that the limit bounds one read, not the archive's lifetime).
+  void restart_inflation_count() const noexcept { inflated_ = 0; }
 
   /// All members, in central directory order.
   const std::vector<zip_entry>& entries() const noexcept { return entries_; }
@@ -90,6 +105,17 @@ class zip_reader {
     return payload;
   }
 
+  /// Whether reading `entry` would pass the checks read() makes before it
+  /// allocates (method, sizes, the read limits), without reading it.
+  bool within_limits(const zip_entry& entry) const noexcept {
+    try {
+      check_readable(entry);
+      return true;
+    } catch (const error&) {
+      return false;
+    }
+  }
+
   /// Like read(), into `dest`, which must hold exactly uncompressed_size bytes.
   void read_into(const zip_entry& entry, std::span<std::byte> dest) const {
     const std::span<std::byte> outs[] = {dest};
@@ -115,6 +141,7 @@ class zip_reader {
     if (entry.method == static_cast<std::uint16_t>(zip_method::stored)) {
       crc = copy_and_check(payload, outs);
     } else {
+      inflated_ += total;  // within the limit: check_readable
       try {
         if (!inflate_chunks(entry, payload, outs, crc)) {
           inflate_into_pieces(payload, outs);
@@ -340,12 +367,19 @@ class zip_reader {
            ") lies outside the file");
     if (dir.entry_count > dir.size / zip_central_header_size)
       fail("central directory too small for " + std::to_string(dir.entry_count) + " entries");
+    if (dir.entry_count > limits_.max_members)
+      fail("the zip directory lists " + std::to_string(dir.entry_count) + " members, " +
+           over_limit(limits_.max_members, "max_members"));
     return dir;
   }
 
-  void parse_central_directory(const directory_location& dir) {
-    entries_.reserve(static_cast<std::size_t>(dir.entry_count));  // bounded by the size check above
+  // Returns the names as stored (bytes), which the local headers must repeat.
+  std::vector<std::string> parse_central_directory(const directory_location& dir) {
+    // Bounded by the size and limit checks above.
+    entries_.reserve(static_cast<std::size_t>(dir.entry_count));
     index_.reserve(static_cast<std::size_t>(dir.entry_count));
+    std::vector<std::string> stored_names;
+    stored_names.reserve(static_cast<std::size_t>(dir.entry_count));
     const std::uint64_t end = dir.offset + dir.size;
     std::uint64_t pos = dir.offset;
     for (std::uint64_t i = 0; i < dir.entry_count; ++i) {
@@ -359,7 +393,7 @@ class zip_reader {
         fail("central directory entry " + std::to_string(i) + " overruns the directory");
 
       zip_entry entry;
-      entry.name.assign(reinterpret_cast<const char*>(h + zip_central_header_size), name_size);
+      std::string stored_name(reinterpret_cast<const char*>(h + zip_central_header_size), name_size);
       entry.flags = load_le16(h + 8);
       entry.method = load_le16(h + 10);
       entry.dos_time = load_le16(h + 12);
@@ -372,12 +406,23 @@ class zip_reader {
       apply_zip64_extra(entry, start_disk,
                         std::span<const std::byte>(h + zip_central_header_size + name_size, extra_size));
 
+      // As Python's zipfile: UTF-8 when flagged so (and then it must be),
+      // else code page 437.
+      if (!(entry.flags & zip_flag_utf8))
+        entry.name = cp437_to_utf8(stored_name);
+      else if (is_valid_utf8(stored_name))
+        entry.name = stored_name;
+      else
+        fail("member name is not valid UTF-8, although its UTF-8 flag is set", escape_invalid_utf8(stored_name));
+
       if (start_disk != 0) fail("multi-disk archives are not supported", entry.name);
       if (entry.flags & zip_flag_encrypted) fail("encrypted members are not supported", entry.name);
       if (!index_.emplace(entry.name, entries_.size()).second) fail("duplicate member name", entry.name);
       entries_.push_back(std::move(entry));
+      stored_names.push_back(std::move(stored_name));
       pos += zip_central_header_size + name_size + extra_size + comment_size;
     }
+    return stored_names;
   }
 
   // Replaces the 32-bit fields that hold the sentinel by their 64-bit values
@@ -411,7 +456,7 @@ class zip_reader {
   // and CRC are not used: the central directory is authoritative (they are
   // zero with data descriptors), and its extra may hold a Zip64 field the
   // central directory lacks, or padding.
-  void locate_payload(zip_entry& entry, std::uint64_t directory_offset) const {
+  void locate_payload(zip_entry& entry, std::string_view stored_name, std::uint64_t directory_offset) const {
     const std::uint64_t limit = directory_offset;  // members precede the central directory
     if (entry.local_header_offset > limit || limit - entry.local_header_offset < zip_local_header_size)
       fail("local header offset " + std::to_string(entry.local_header_offset) + " lies outside the member area",
@@ -421,13 +466,36 @@ class zip_reader {
     const std::size_t name_size = load_le16(h + 26), extra_size = load_le16(h + 28);
     const std::uint64_t after_fixed = entry.local_header_offset + zip_local_header_size;
     if (limit - after_fixed < name_size + extra_size) fail("local header overruns the member area", entry.name);
-    if (std::string_view(reinterpret_cast<const char*>(h + zip_local_header_size), name_size) != entry.name)
+    if (std::string_view(reinterpret_cast<const char*>(h + zip_local_header_size), name_size) != stored_name)
       fail("local header name differs from the central directory", entry.name);
     entry.data_offset = after_fixed + name_size + extra_size;
     read_chunk_map(entry, std::span<const std::byte>(h + zip_local_header_size + name_size, extra_size));
     if (entry.compressed_size > limit - entry.data_offset)
       fail("member data (" + std::to_string(entry.compressed_size) + " bytes) extends past the member area",
            entry.name);
+  }
+
+  // Each member's bytes (local header to end of data) must be its own: two
+  // directory entries sharing data, or a local header inside another
+  // member's data, let a small file inflate many times over (the zip bomb
+  // by overlap) and are never written by a real zip writer.
+  void refuse_overlapping_members() const {
+    std::vector<const zip_entry*> by_offset;
+    by_offset.reserve(entries_.size());
+    for (const zip_entry& e : entries_) by_offset.push_back(&e);
+    std::sort(by_offset.begin(), by_offset.end(),
+              [](const zip_entry* a, const zip_entry* b) { return a->local_header_offset < b->local_header_offset; });
+    for (std::size_t i = 1; i < by_offset.size(); ++i) {
+      const zip_entry& before = *by_offset[i - 1];
+      const zip_entry& after = *by_offset[i];
+      const std::uint64_t before_end = before.data_offset + before.compressed_size;
+      if (after.local_header_offset < before_end)
+        fail("overlaps member '" + before.name + "': its local header at offset " +
+                 std::to_string(after.local_header_offset) + " lies inside bytes " +
+                 std::to_string(before.local_header_offset) + ".." + std::to_string(before_end) +
+                 " (overlapping members are refused)",
+             after.name);
+    }
   }
 
   // Rejects what cannot be read, and sizes no real stream could have,
@@ -439,22 +507,37 @@ class zip_reader {
                  " but uncompressed size " + std::to_string(entry.uncompressed_size),
              entry.name);
     } else if (entry.method == static_cast<std::uint16_t>(zip_method::deflated)) {
-      // Deflate expands at most ~1032:1; anything beyond is a lie or a bomb.
-      if (entry.uncompressed_size > entry.compressed_size * 1100 + 65536)
-        fail("declared uncompressed size " + std::to_string(entry.uncompressed_size) +
-                 " is impossible for " + std::to_string(entry.compressed_size) + " bytes of deflate data",
+      // Deflate expands at most ~1032:1; beyond the limit is a lie or a bomb.
+      std::uint64_t most = 0;
+      if (!__builtin_mul_overflow(entry.compressed_size, limits_.max_compression_ratio, &most) &&
+          entry.uncompressed_size > most)
+        fail("declared uncompressed size " + std::to_string(entry.uncompressed_size) + " for " +
+                 std::to_string(entry.compressed_size) + " compressed bytes is a ratio " +
+                 over_limit(limits_.max_compression_ratio, "max_compression_ratio"),
              entry.name);
     } else {
       fail("unsupported compression method " + std::to_string(entry.method) + " (only stored and deflate)",
            entry.name);
     }
+    if (entry.uncompressed_size > limits_.max_member_size)
+      fail("declared uncompressed size " + std::to_string(entry.uncompressed_size) + " is " +
+               over_limit(limits_.max_member_size, "max_member_size", "bytes"),
+           entry.name);
+    if (entry.method == static_cast<std::uint16_t>(zip_method::deflated) &&
+        entry.uncompressed_size > limits_.max_total_inflated - std::min(inflated_, limits_.max_total_inflated))
+      fail("inflating its " + std::to_string(entry.uncompressed_size) + " bytes after " + std::to_string(inflated_) +
+               " already inflated by this read would go " +
+               over_limit(limits_.max_total_inflated, "max_total_inflated", "bytes"),
+           entry.name);
     if (entry.uncompressed_size > std::vector<std::byte>().max_size())
       fail("member too large for memory", entry.name);
   }
 
   std::filesystem::path path_;
+  read_limits limits_;
   boost::iostreams::mapped_file_source map_;
   mutable std::size_t content_reads_ = 0;
+  mutable std::uint64_t inflated_ = 0;
   std::uint64_t size_ = 0;
   std::vector<zip_entry> entries_;
   std::unordered_map<std::string, std::size_t, name_hash, std::equal_to<>> index_;

@@ -1,0 +1,62 @@
+# Runs one compile-fail case (see CMakeLists.txt here):
+#   cmake -DBUILD_DIR=<build tree> -DCASE=compile_fail_<name> -DSOURCE=<case .cpp> -P run_case.cmake
+
+foreach(var BUILD_DIR CASE SOURCE)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_case.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+function(build target out_rc out_text)
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${target}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE text ERROR_VARIABLE text)
+  set(${out_rc} ${rc} PARENT_SCOPE)
+  set(${out_text} "${text}" PARENT_SCOPE)
+endfunction()
+
+# The twin proves the case fails for the reason under test, not another one.
+build(${CASE}_twin rc text)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${CASE}: the passing twin does not compile:\n${text}")
+endif()
+
+build(${CASE}_case rc text)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${CASE}: compiled, but must not:\n${text}")
+endif()
+
+# One error, not a cascade.
+string(REGEX MATCHALL ": error: " errors "${text}")
+list(LENGTH errors error_count)
+if(NOT error_count EQUAL 1)
+  message(FATAL_ERROR "${CASE}: expected exactly one error, found ${error_count}:\n${text}")
+endif()
+string(FIND "${text}" ": error: " first_error)
+string(SUBSTRING "${text}" ${first_error} -1 rest)
+string(FIND "${rest}" "\n" line_end)
+if(line_end EQUAL -1)
+  string(LENGTH "${rest}" line_end)
+endif()
+math(EXPR head_length "${first_error} + ${line_end}")
+string(SUBSTRING "${text}" 0 ${head_length} head)
+
+file(STRINGS ${SOURCE} expectations REGEX "^// expect(-first)?: ")
+if(NOT expectations)
+  message(FATAL_ERROR "${CASE}: ${SOURCE} states no expectation")
+endif()
+foreach(line IN LISTS expectations)
+  string(REGEX MATCH "^// (expect(-first)?): (.*)$" _ "${line}")
+  set(kind "${CMAKE_MATCH_1}")
+  set(regex "${CMAKE_MATCH_3}")
+  if(kind STREQUAL "expect-first")
+    set(where "${head}")
+    set(scope "up to the first error line")
+  else()
+    set(where "${text}")
+    set(scope "in the output")
+  endif()
+  if(NOT where MATCHES "${regex}")
+    message(FATAL_ERROR "${CASE}: no match for '${regex}' ${scope}:\n${text}")
+  endif()
+endforeach()
+message(STATUS "${CASE}: fails to compile as expected (${error_count} error, every expectation met)")
