@@ -555,7 +555,8 @@ BOOST_AUTO_TEST_CASE(loading_into_maps_and_blocks_of_the_right_size) {
   Eigen::Map<rm_xd> target(memory.data(), 4, 5);
   zanj::detail::zip_reader zip(path);
   zanj::value document = zanj::json::parse(member_text(path, "__zanj__.json"));
-  zanj::detail::load_context ctx(&zip, path, zanj::options{});
+  const zanj::options opts{};
+  zanj::detail::load_context ctx(&zip, path, opts);
   zanj::detail::path_guard g(ctx, std::string("m"));
   zanj::detail::load_value(*document.find("m"), ctx, target);
   BOOST_TEST(same_bits(target, m));
@@ -690,7 +691,8 @@ template <class M>
 M load_fixture_key(const std::filesystem::path& file, const std::string& key) {
   zanj::detail::zip_reader zip(file);
   zanj::value document = zanj::json::parse(member_text(file, "__zanj__.json"));
-  zanj::detail::load_context ctx(&zip, file, zanj::options{});
+  const zanj::options opts{};
+  zanj::detail::load_context ctx(&zip, file, opts);
   zanj::detail::path_guard g(ctx, key);
   M out;
   zanj::detail::load_value(*document.find(key), ctx, out);

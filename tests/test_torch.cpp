@@ -30,6 +30,9 @@ using zanj_test::scratch_dir;
 
 namespace {
 
+/// Options for load contexts built by hand: the context keeps a reference.
+const zanj::options default_options{};
+
 static_assert(zanj::detail::family_of<torch::Tensor>() == zanj::family::tensor);
 
 const std::vector<torch::ScalarType> every_dtype = {
@@ -290,7 +293,7 @@ BOOST_AUTO_TEST_CASE(nested_lists_read_with_numpys_dtype) {
   for (auto& c : cases) {
     BOOST_TEST_CONTEXT(c.json) {
       holder h;
-      zanj::detail::load_context ctx(nullptr, "mem.zanj", {});
+      zanj::detail::load_context ctx(nullptr, "mem.zanj", default_options);
       zanj::detail::load_value(zanj::json::parse(c.json), ctx, h.t);
       BOOST_TEST(h.t.scalar_type() == c.dtype);
       BOOST_TEST(h.t.sizes() == c10::IntArrayRef(c.shape));
@@ -299,7 +302,7 @@ BOOST_AUTO_TEST_CASE(nested_lists_read_with_numpys_dtype) {
   auto fails = [](const std::string& json, const std::string& reason) {
     BOOST_TEST_CONTEXT(json) {
       torch::Tensor t;
-      zanj::detail::load_context ctx(nullptr, "mem.zanj", {});
+      zanj::detail::load_context ctx(nullptr, "mem.zanj", default_options);
       BOOST_CHECK_EXCEPTION(zanj::detail::load_value(zanj::json::parse(json), ctx, t), zanj::error,
                             message_has({"mem.zanj", reason}));
     }
@@ -312,7 +315,7 @@ BOOST_AUTO_TEST_CASE(nested_lists_read_with_numpys_dtype) {
 }
 
 BOOST_AUTO_TEST_CASE(unsigned_arrays_widen_to_a_torch_dtype_exactly) {
-  zanj::detail::load_context ctx(nullptr, "mem.zanj", {});
+  zanj::detail::load_context ctx(nullptr, "mem.zanj", default_options);
   auto load = [&](const zanj::array_value& a) {
     torch::Tensor t;
     zanj::detail::load_value(zanj::value(a), ctx, t);

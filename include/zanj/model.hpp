@@ -253,45 +253,22 @@ void require_exact_equality(const Model& expected, const Model& found) {
   if (auto d = first_weight_difference(expected, found)) throw weights_mismatch(std::move(*d));
 }
 
-/// Base class of a configured model. `Derived` is built from a `Config`
-/// (`explicit Derived(const Config&)`) and lists its parameters with
-///
-///     template <class Self, class Visit> static void parameters(Self& self, Visit&& visit);
-///
-/// calling visit("dotted.name", self.member) for each, in state_dict order
-/// (Self is Derived or const Derived). A parameter is an Eigen matrix or
-/// vector, a zanj::ndarray, or a std::vector / std::array of numbers. A
-/// buffer (torch's running_mean) or a frozen parameter (requires_grad =
-/// False) says so: visit("bn.running_mean", self.mean, zanj::parameter_kind::buffer).
-/// Every kind is saved in the state_dict; num_params() counts trainable ones.
-/// `Records` holds the training records: any saveable and loadable type
-/// (zanj::value by default, null until set; std::optional<my_records> works).
-///
-/// The class name in the file (Python's model class) is the unqualified C++
-/// name of Derived, or zanj_traits<Derived>::name; the config's is its struct
-/// name, "<Config>(SerializableDataclass)".
-template <class Derived, class Config, class Records = value>
-class configured_model {
+namespace detail {
+
+/// What every configured-model base shares (zanj::configured_model, and
+/// zanj::torch_model of ext/torch.hpp): the config it was built from, its
+/// training records, and save / read / num_params through Derived.
+template <class Derived, class Config, class Records>
+class model_core {
  public:
   using config_type = Config;
   using records_type = Records;
 
-  explicit configured_model(Config config) : config_(std::move(config)) {}
+  explicit model_core(Config config) : config_(std::move(config)) {}
 
   const Config& config() const noexcept { return config_; }
   Records& training_records() noexcept { return records_; }
   const Records& training_records() const noexcept { return records_; }
-
-  /// Calls f(name, parameter) -- or f(name, parameter, kind) when f takes a
-  /// zanj::parameter_kind -- for each parameter, in order.
-  template <class F>
-  void for_each_parameter(F&& f) {
-    Derived::parameters(static_cast<Derived&>(*this), visitor<F>{f});
-  }
-  template <class F>
-  void for_each_parameter(F&& f) const {
-    Derived::parameters(static_cast<const Derived&>(*this), visitor<F>{f});
-  }
 
   /// The number of parameter elements (the reference's num_params): trainable
   /// parameters only, or with `only_trainable = false` frozen ones too.
@@ -320,6 +297,46 @@ class configured_model {
   }
 
  private:
+  Config config_;
+  Records records_{};
+};
+
+}  // namespace detail
+
+/// Base class of a configured model. `Derived` is built from a `Config`
+/// (`explicit Derived(const Config&)`) and lists its parameters with
+///
+///     template <class Self, class Visit> static void parameters(Self& self, Visit&& visit);
+///
+/// calling visit("dotted.name", self.member) for each, in state_dict order
+/// (Self is Derived or const Derived). A parameter is an Eigen matrix or
+/// vector, a zanj::ndarray, or a std::vector / std::array of numbers. A
+/// buffer (torch's running_mean) or a frozen parameter (requires_grad =
+/// False) says so: visit("bn.running_mean", self.mean, zanj::parameter_kind::buffer).
+/// Every kind is saved in the state_dict; num_params() counts trainable ones.
+/// `Records` holds the training records: any saveable and loadable type
+/// (zanj::value by default, null until set; std::optional<my_records> works).
+///
+/// The class name in the file (Python's model class) is the unqualified C++
+/// name of Derived, or zanj_traits<Derived>::name; the config's is its struct
+/// name, "<Config>(SerializableDataclass)".
+template <class Derived, class Config, class Records = value>
+class configured_model : public detail::model_core<Derived, Config, Records> {
+ public:
+  using detail::model_core<Derived, Config, Records>::model_core;
+
+  /// Calls f(name, parameter) -- or f(name, parameter, kind) when f takes a
+  /// zanj::parameter_kind -- for each parameter, in order.
+  template <class F>
+  void for_each_parameter(F&& f) {
+    Derived::parameters(static_cast<Derived&>(*this), visitor<F>{f});
+  }
+  template <class F>
+  void for_each_parameter(F&& f) const {
+    Derived::parameters(static_cast<const Derived&>(*this), visitor<F>{f});
+  }
+
+ private:
   /// What parameters() calls: visit(name, p) or visit(name, p, kind).
   template <class F>
   struct visitor {
@@ -332,9 +349,6 @@ class configured_model {
         f(name, p);
     }
   };
-
-  Config config_;
-  Records records_{};
 };
 
 }  // namespace zanj

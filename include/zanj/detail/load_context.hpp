@@ -28,6 +28,8 @@ class load_context {
   /// case every external must already carry its payload under "data".
   load_context(const zip_reader* archive, std::filesystem::path file, const zanj::options& o)
       : opts(o), file(std::move(file)), archive_(archive) {}
+  /// The context keeps a reference to the options: a temporary would dangle.
+  load_context(const zip_reader*, std::filesystem::path, const zanj::options&&) = delete;
 
   const zanj::options& opts;
   std::filesystem::path file;

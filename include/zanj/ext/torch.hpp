@@ -347,16 +347,11 @@ namespace zanj {
 /// name it "MyNN"). `Records` holds the training records, as in
 /// zanj::configured_model.
 template <class Derived, class Config, class Records = value>
-class torch_model : public torch::nn::Module {
+class torch_model : public torch::nn::Module, public detail::model_core<Derived, Config, Records> {
+  using core = detail::model_core<Derived, Config, Records>;
+
  public:
-  using config_type = Config;
-  using records_type = Records;
-
-  explicit torch_model(Config config) : config_(std::move(config)) {}
-
-  const Config& config() const noexcept { return config_; }
-  Records& training_records() noexcept { return records_; }
-  const Records& training_records() const noexcept { return records_; }
+  using core::core;
 
   /// Calls f(name, tensor) -- or f(name, tensor, zanj::parameter_kind) -- for
   /// each state_dict entry, in PyTorch's order.
@@ -370,32 +365,10 @@ class torch_model : public torch::nn::Module {
     detail::for_each_state_entry(static_cast<const torch::nn::Module&>(*this), std::string{}, f);
   }
 
-  /// zanj::save(model, path, opts).
-  std::filesystem::path save(std::filesystem::path path, const options& opts = {}) const {
-    return zanj::save(static_cast<const Derived&>(*this), std::move(path), opts);
-  }
-  /// torch's own serialization (torch::save(module, ...)) stays available.
+  /// zanj's save(path, opts), and torch's own serialization
+  /// (torch::save(module, ...)) beside it.
+  using core::save;
   using torch::nn::Module::save;
-
-  /// zanj::read<Derived>(path, opts): the module built from the stored
-  /// config, with every tensor loaded. For a std::shared_ptr (what torch's
-  /// API passes around): std::make_shared<Derived>(Derived::read(path)).
-  static Derived read(const std::filesystem::path& path, const options& opts = {}) {
-    return zanj::read<Derived>(path, opts);
-  }
-
-  /// Reads as above and requires the stored config to equal `expected`:
-  /// zanj::config_mismatch (a zanj::error) lists the fields that differ.
-  static Derived read(const std::filesystem::path& path, const Config& expected, const options& opts = {}) {
-    Derived model = read(path, opts);
-    if (auto d = config_differences(expected, model.config()); !d.empty())
-      throw config_mismatch(std::move(d), path, "/zanj_model_config");
-    return model;
-  }
-
- private:
-  Config config_;
-  Records records_{};
 };
 
 }  // namespace zanj
