@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++
   libboost1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost-test1.81-dev
   zlib1g-dev
+  libisal-dev    # optional for users (fast deflate); the build uses it when present
   libeigen3-dev  # optional for users (zanj/ext/eigen.hpp); its test suite needs it
   python3-numpy python3-pandas unzip  # real clients the tests check our files against
 )
