@@ -259,6 +259,7 @@ class writer {
       m.head.shrink_to_fit();
       m.body.clear();
       m.owned_body = {};
+      m.owned_text = {};
       written_externals_.push_back(std::move(m));
     }
     ctx_.externals.clear();

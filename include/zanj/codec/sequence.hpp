@@ -7,6 +7,8 @@
 
 #include <zanj/codec/codec.hpp>
 #include <zanj/detail/array_decode.hpp>
+#include <zanj/detail/direct_json.hpp>
+#include <zanj/detail/direct_read.hpp>
 #include <zanj/detail/list_save.hpp>
 
 namespace zanj::detail {
@@ -48,6 +50,10 @@ struct codec<T, family::sequence> {
   using element = std::ranges::range_value_t<T>;
 
   static value save(const T& v, save_context& ctx) {
+    if constexpr (std::ranges::sized_range<T> && family_of<element>() == family::aggregate && direct_writable<element>) {
+      // Long lists of plain records: straight to .jsonl text.
+      if (auto ref = save_records_direct(v, ctx)) return std::move(*ref);
+    }
     list items;
     if constexpr (std::ranges::sized_range<T>) items.reserve(std::ranges::size(v));
     std::size_t i = 0;
@@ -59,11 +65,31 @@ struct codec<T, family::sequence> {
   }
 
   static void load(const value& node, load_context& ctx, T& out) {
+    if constexpr (family_of<element>() == family::aggregate && direct_readable<element> &&
+                  requires(std::size_t n) {
+                    out.resize(n);
+                    out[n];
+                  }) {
+      // Long lists of plain records: straight from the .jsonl text, or, if
+      // a line is in another form, through zanj::value from the same text.
+      if (auto fmt = format_of(node); fmt == list_external || fmt == tuple_external) {
+        if (auto member = ctx.jsonl_text(node)) {
+          if (read_records_direct(*member, ctx, out)) return;
+          load_items(ctx.parse_jsonl(*member), ctx, out);
+          return;
+        }
+      }
+    }
     // A list in the document is read where it is; other forms are resolved first.
-    list resolved;
-    const list* items_in_place = node.items();
-    if (!items_in_place) resolved = sequence_items(node, ctx, "a list");
-    const list& items = items_in_place ? *items_in_place : resolved;
+    if (const list* items = node.items()) {
+      load_items(*items, ctx, out);
+      return;
+    }
+    load_items(sequence_items(node, ctx, "a list"), ctx, out);
+  }
+
+ private:
+  static void load_items(const list& items, load_context& ctx, T& out) {
     if constexpr (is_std_array_v<T>) {
       if (items.size() != out.size())
         ctx.fail("expected " + std::to_string(out.size()) + " items, found " + std::to_string(items.size()));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cmath>
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -14,6 +15,8 @@
 #include <vector>
 
 #include <zanj/codec/codec.hpp>
+#include <zanj/detail/direct_json.hpp>
+#include <zanj/detail/direct_read.hpp>
 #include <zanj/detail/format_names.hpp>
 #include <zanj/json.hpp>
 #include <zanj/table.hpp>
@@ -72,14 +75,15 @@ struct stored_records {
 /// Columns are the record keys in order of first appearance, as
 /// pandas.DataFrame(records) makes them; only a frame without rows takes
 /// them from a "columns" list (0.6 writes one; 0.5 writes statistics).
-inline stored_records read_records(const value& node, load_context& ctx) {
+/// `lines`, if given, are those of the node's .jsonl member, already read.
+inline stored_records read_records(const value& node, load_context& ctx, list* lines = nullptr) {
   stored_records out;
   auto fmt = format_of(node);
   if (is_dataframe_node(node) || fmt == list_external) {
     if (fmt.ends_with(external_suffix)) {
       if (auto* name = node.find(ref_key); name && name->is_string()) out.member = name->as_string();
       auto scope = ctx.enter_external(node);
-      value payload = ctx.load_external(node);
+      value payload = lines ? value(std::move(*lines)) : ctx.load_external(node);
       if (!payload.is_list()) ctx.fail("expected a jsonl list of records, found " + load_context::describe(payload), out.member);
       out.records = std::move(payload.as_list());
     } else {
@@ -290,23 +294,27 @@ struct codec<table, family::table> {
 template <class Row>
 struct codec<table_of<Row>, family::table> {
   static value save(const table_of<Row>& t, save_context& ctx) {
+    if (auto ref = save_direct(t, ctx)) return std::move(*ref);
     list records;
     records.reserve(t.rows.size());
-    for (auto& row : t.rows) {
-      object record;
-      record.reserve(field_count<Row>);
-      for_each_field(row, [&](std::string_view name, const auto& field) {
-        record.append(std::string(name), cell_to_value(field));
-      });
-      records.emplace_back(std::move(record));
-    }
+    for (auto& row : t.rows) records.emplace_back(record_of(row));
     return save_records(t.column_names(), std::move(records), ctx);
   }
 
   /// Fields are found by column name: unknown columns are ignored, and a
   /// missing column or cell leaves the field at its default.
   static void load(const value& node, load_context& ctx, table_of<Row>& out) {
-    stored_records stored = read_records(node, ctx);
+    std::optional<list> lines;
+    if (format_of(node) == dataframe_external) {
+      // Straight from the .jsonl text when every line is in the form
+      // save writes; else through zanj::value, from the same text.
+      auto scope = ctx.enter_external(node);
+      if (auto member = ctx.jsonl_text(node)) {
+        if (read_direct(*member, ctx, out.rows)) return;
+        lines = ctx.parse_jsonl(*member);
+      }
+    }
+    stored_records stored = read_records(node, ctx, lines ? &*lines : nullptr);
     out.rows.clear();
     out.rows.reserve(stored.records.size());
     for (std::size_t row = 0; row < stored.records.size(); ++row) {
@@ -321,6 +329,107 @@ struct codec<table_of<Row>, family::table> {
       });
       out.rows.push_back(std::move(r));
     }
+  }
+
+ private:
+  static value record_of(const Row& row) {
+    object record;
+    record.reserve(field_count<Row>);
+    for_each_field(row, [&](std::string_view name, const auto& field) {
+      record.append(std::string(name), cell_to_value(field));
+    });
+    return record;
+  }
+
+  // -- the direct paths (direct_json.hpp, direct_read.hpp) --------------------
+
+  /// One row as its record line, as json::write(record_of(row)) writes it.
+  static bool write_record(const Row& row, std::string& out, const options& o) {
+    static const auto keys = [] {
+      std::array<std::string, field_count<Row>> k;
+      constexpr auto names = field_names<Row>();
+      for (std::size_t i = 0; i < k.size(); ++i) {
+        k[i] = i ? ", " : "{";
+        append_json_string(k[i], names[i]);
+        k[i] += ": ";
+      }
+      return k;
+    }();
+    if constexpr (field_count<Row> == 0) {
+      out.append("{}", 2);
+      return true;
+    }
+    bool ok = true;
+    std::size_t i = 0;
+    for_each_field(row, [&](std::string_view, const auto& field) {
+      using F = std::remove_cvref_t<decltype(field)>;
+      out += keys[i++];
+      if constexpr (is_specialization_v<F, std::optional>) {
+        if constexpr (std::is_floating_point_v<typename F::value_type>) {
+          if (!field) {
+            append_float_repr(out, std::numeric_limits<double>::quiet_NaN());  // pandas' missing float
+            return;
+          }
+        }
+      }
+      ok = ok && direct_json<F>::write(field, out, o);
+    });
+    out.push_back('}');
+    return ok;
+  }
+
+  static std::optional<value> save_direct(const table_of<Row>& t, save_context& ctx) {
+    const std::size_t n = t.rows.size();
+    if (n == 0 || !ctx.may_externalize()) return std::nullopt;
+    auto text = jsonl_pieces(
+        t.rows, jsonl_piece_count(n), [&](const Row& r, std::string& out) { return write_record(r, out, ctx.opts); },
+        [](std::size_t, const Row&) {});
+    if (!text) return std::nullopt;
+    value first = record_of(t.rows.front());
+    external_member m = jsonl_member_of(std::move(*text), n, first, ctx);
+    auto names = t.column_names();
+    object ref{{std::string(format_key), std::string(dataframe_external)},
+               {std::string(ref_key), m.name},
+               {"len(data)", static_cast<std::uint64_t>(n)},
+               {"columns", list(names.begin(), names.end())},
+               {"data[0]", std::move(first)}};
+    ctx.externals.push_back(std::move(m));
+    return value(std::move(ref));
+  }
+
+  /// One cell into a field as load_field reads it: a float field takes null
+  /// as NaN.
+  template <class F>
+  static bool read_cell(json_cursor& c, F& field) {
+    if constexpr (std::is_floating_point_v<F>) {
+      if (c.literal("null")) {
+        field = std::numeric_limits<F>::quiet_NaN();
+        return true;
+      }
+    }
+    return direct_read<F>::read(c, field);
+  }
+
+  static bool read_record(json_cursor& c, Row& row) {
+    if (!c.consume('{')) return false;
+    if constexpr (field_count<Row> == 0) return c.consume('}');
+    bool ok = true, first = true;
+    for_each_field(row, [&](std::string_view name, auto& field) {
+      ok = ok && (first || c.consume(',')) && c.key(name) && read_cell(c, field);
+      first = false;
+    });
+    return ok && c.consume('}');
+  }
+
+  static bool read_direct(const load_context::jsonl_member& member, const load_context& ctx, std::vector<Row>& rows) {
+    auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
+    if (!lines || 1 >= ctx.opts.limits.max_json_depth) return false;
+    rows.clear();
+    rows.resize(lines->size());
+    if (for_each_line(*lines, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_record(c, rows[i]); }))
+      return true;
+    rows.clear();
+    return false;
   }
 
  private:

@@ -91,6 +91,17 @@ class load_context {
     return member_scope(open_members_);
   }
 
+  /// Runs `step`, which reads the content of `member`: an error inside it
+  /// (a limit hit in a .jsonl line) continues the path of the reference.
+  template <class F>
+  decltype(auto) in_member(const std::string& member, F&& step) const {
+    try {
+      return step();
+    } catch (const error& e) {
+      throw error(e.reason(), file, path.pointer() + e.object_path(), e.member().empty() ? member : e.member());
+    }
+  }
+
   /// The payload of an external reference: the array of a .npy member, the
   /// list of lines of a .jsonl member. A payload already present under "data"
   /// (a tree resolved elsewhere) is used as is.
@@ -102,25 +113,52 @@ class load_context {
     if (!archive_) fail("external reference '" + member + "' outside an archive", member);
     const zip_entry* entry = archive_->find(member);
     if (!entry) fail("missing member", member);
-    try {
+    std::optional<value> payload = in_member(member, [&] {
       // Stored members decode straight from the file mapping.
       auto decode = [&](std::span<const std::byte> bytes) -> std::optional<value> {
         if (member.ends_with(".npy")) return value(npy::read(bytes, opts.limits));
         if (member.ends_with(".jsonl")) return value(parse_jsonl(bytes, opts.limits));
         return std::nullopt;
       };
-      std::optional<value> payload;
-      if (auto view = archive_->stored_view(*entry))
-        payload = decode(*view);
-      else
-        payload = decode(archive_->read(*entry));
-      if (payload) return std::move(*payload);
-    } catch (const error& e) {
-      // A path inside the member's content (a limit hit in a .jsonl line)
-      // continues the path of the reference.
-      throw error(e.reason(), file, path.pointer() + e.object_path(), e.member().empty() ? member : e.member());
-    }
+      if (auto view = archive_->stored_view(*entry)) return decode(*view);
+      return decode(archive_->read(*entry));
+    });
+    if (payload) return std::move(*payload);
     fail("external member of unknown type (neither .npy nor .jsonl)", member);
+  }
+
+  /// The text of the .jsonl member a reference names, read as load_external
+  /// reads it (a view of the file mapping when stored), for readers that
+  /// parse it themselves; nothing when load_external would not read a
+  /// .jsonl member from the archive (its "data" is present, there is no
+  /// archive or no such member), so that the caller goes that way instead.
+  struct jsonl_member {
+    std::string name;
+    std::vector<std::byte> inflated;  // holds the text of a deflated member
+    std::span<const std::byte> bytes;
+  };
+  std::optional<jsonl_member> jsonl_text(const value& ref) const {
+    if (ref.find("data")) return std::nullopt;
+    auto* name = ref.find(ref_key);
+    if (!archive_ || !name || !name->is_string() || !name->as_string().ends_with(".jsonl")) return std::nullopt;
+    const zip_entry* entry = archive_->find(name->as_string());
+    if (!entry) return std::nullopt;
+    jsonl_member m;
+    m.name = name->as_string();
+    in_member(m.name, [&] {
+      if (auto view = archive_->stored_view(*entry)) {
+        m.bytes = *view;
+      } else {
+        m.inflated = archive_->read(*entry);
+        m.bytes = m.inflated;
+      }
+    });
+    return m;
+  }
+
+  /// The lines of a member got from jsonl_text, as load_external gives them.
+  list parse_jsonl(const jsonl_member& m) const {
+    return in_member(m.name, [&] { return parse_jsonl(m.bytes, opts.limits); });
   }
 
   /// One JSON value per line; a missing final newline and "\r\n" are fine, a

@@ -34,6 +34,7 @@ struct external_member {
   // chunk without being gathered into one buffer first.
   std::vector<std::span<const std::byte>> body;
   std::vector<std::byte> owned_body; // used when the data had to be converted
+  std::vector<std::string> owned_text; // jsonl text written in pieces, after head
   std::uint64_t length = 0;          // externals_info "len(data)"
   std::optional<value> first_item;   // externals_info "data[0]" (jsonl)
 

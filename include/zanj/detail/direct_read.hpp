@@ -1,0 +1,490 @@
+// Reading .jsonl lines straight into C++ objects, with no zanj::value in
+// between: the hot path of long lists of records (W3) and of tables. It
+// accepts only the exact form direct_json writes (keys in field order, the
+// expected format names, plain ASCII strings without escapes, numbers the
+// generic parser would read the same way) and says "no" to anything else;
+// the caller then reads the whole member through zanj::value, which decides
+// what the other forms mean and words every error. So a file read either way
+// gives the same objects, and a bad or unusual file the same error.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/pfr.hpp>
+
+#include <zanj/codec/aggregate.hpp>  // dataclass_name
+#include <zanj/codec/codec.hpp>
+#include <zanj/detail/array_elements.hpp>
+#include <zanj/detail/format_names.hpp>
+#include <zanj/detail/parallel.hpp>
+#include <zanj/limits.hpp>
+
+namespace zanj::detail {
+
+/// A position in one line of JSON text.
+struct json_cursor {
+  const char* p;
+  const char* end;
+  const read_limits& limits;
+
+  void skip_space() noexcept {
+    while (p != end && (*p == ' ' || *p == '\t')) ++p;
+  }
+  bool consume(char c) noexcept {
+    skip_space();
+    if (p == end || *p != c) return false;
+    ++p;
+    return true;
+  }
+  bool peek(char c) noexcept {
+    skip_space();
+    return p != end && *p == c;
+  }
+  bool literal(std::string_view word) noexcept {
+    skip_space();
+    if (static_cast<std::size_t>(end - p) < word.size() || std::string_view(p, word.size()) != word) return false;
+    p += word.size();
+    return true;
+  }
+  /// A string of printable ASCII without escapes (anything else: no).
+  bool plain_string(std::string_view& out) noexcept {
+    if (!consume('"')) return false;
+    const char* start = p;
+    while (p != end && *p != '"') {
+      const auto c = static_cast<unsigned char>(*p);
+      if (c < 0x20 || c >= 0x7F || c == '\\') return false;
+      ++p;
+    }
+    if (p == end) return false;
+    out = std::string_view(start, static_cast<std::size_t>(p - start));
+    ++p;
+    return out.size() <= limits.max_string_length;
+  }
+  /// Any string, its escapes decoded into UTF-8 as the generic parser
+  /// decodes them (a lone surrogate, a raw control or non-ASCII byte: no).
+  bool string(std::string& out) {
+    if (!consume('"')) return false;
+    out.clear();
+    for (;;) {
+      const char* run = p;
+      while (p != end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20 &&
+             static_cast<unsigned char>(*p) < 0x80)
+        ++p;
+      out.append(run, static_cast<std::size_t>(p - run));
+      if (p == end) return false;
+      if (*p == '"') {
+        ++p;
+        return out.size() <= limits.max_string_length;
+      }
+      if (*p != '\\') return false;
+      if (++p == end) return false;
+      switch (*p++) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '/': out.push_back('/'); break;
+        case 'b': out.push_back('\b'); break;
+        case 'f': out.push_back('\f'); break;
+        case 'n': out.push_back('\n'); break;
+        case 'r': out.push_back('\r'); break;
+        case 't': out.push_back('\t'); break;
+        case 'u': {
+          char32_t unit;
+          if (!hex4(unit)) return false;
+          if (unit >= 0xDC00 && unit <= 0xDFFF) return false;
+          if (unit >= 0xD800 && unit <= 0xDBFF) {
+            char32_t low;
+            if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return false;
+            p += 2;
+            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+            unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+          }
+          append_utf8(out, unit);
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+  bool hex4(char32_t& unit) noexcept {
+    if (end - p < 4) return false;
+    unit = 0;
+    for (int i = 0; i < 4; ++i, ++p) {
+      const char c = *p;
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return false;
+      unit = unit * 16 + static_cast<char32_t>(d);
+    }
+    return true;
+  }
+  static void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  /// `"<name>":`
+  bool key(std::string_view name) noexcept {
+    std::string_view k;
+    return plain_string(k) && k == name && consume(':');
+  }
+  /// After a value: the end of the line or of its container.
+  bool at_delimiter() const noexcept {
+    return p == end || *p == ',' || *p == ']' || *p == '}' || *p == ' ' || *p == '\t';
+  }
+  /// A number as the generic parser reads it: an integer literal as int64
+  /// (else uint64), anything with a fraction or exponent as double. Numbers
+  /// it would read otherwise (beyond 2^64, out of double's range, NaN) are
+  /// left to it.
+  bool number(value& out) noexcept {
+    skip_space();
+    // The tokens Python's json writes for NaN and the infinities.
+    if (p != end && (*p == 'N' || *p == 'I' || (*p == '-' && end - p > 1 && p[1] == 'I'))) {
+      const bool negative = *p == '-';
+      if (literal("NaN")) {
+        out = std::numeric_limits<double>::quiet_NaN();
+      } else if (literal(negative ? "-Infinity" : "Infinity")) {
+        out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+      } else {
+        return false;
+      }
+      return at_delimiter();
+    }
+    const char* start = p;
+    const char* q = p;
+    if (q != end && *q == '-') ++q;
+    if (q == end || *q < '0' || *q > '9') return false;
+    if (*q == '0')
+      ++q;
+    else
+      while (q != end && *q >= '0' && *q <= '9') ++q;
+    bool is_float = false;
+    if (q != end && *q == '.') {
+      ++q;
+      if (q == end || *q < '0' || *q > '9') return false;
+      while (q != end && *q >= '0' && *q <= '9') ++q;
+      is_float = true;
+    }
+    if (q != end && (*q == 'e' || *q == 'E')) {
+      ++q;
+      if (q != end && (*q == '+' || *q == '-')) ++q;
+      if (q == end || *q < '0' || *q > '9') return false;
+      while (q != end && *q >= '0' && *q <= '9') ++q;
+      is_float = true;
+    }
+    if (q != end && *q != ',' && *q != ']' && *q != '}' && *q != ' ' && *q != '\t') return false;
+    if (is_float) {
+      double d;
+      auto r = std::from_chars(start, q, d);
+      if (r.ec != std::errc{} || r.ptr != q) return false;
+      out = d;
+    } else {
+      std::int64_t i;
+      if (auto r = std::from_chars(start, q, i); r.ec == std::errc{} && r.ptr == q) {
+        out = i;
+      } else {
+        std::uint64_t u;
+        if (*start == '-') return false;
+        auto ru = std::from_chars(start, q, u);
+        if (ru.ec != std::errc{} || ru.ptr != q) return false;
+        out = value(u);
+      }
+    }
+    p = q;
+    return true;
+  }
+};
+
+/// direct_read<T>::supported, read(cursor, out) -> bool, and depth: how
+/// deep T's JSON form nests (for the max_json_depth limit).
+template <class T, family F = family_of<T>()>
+struct direct_read {
+  static constexpr bool supported = false;
+};
+
+template <class T>
+concept direct_readable = direct_read<T>::supported;
+
+/// A number into an arithmetic T as scalar_from_value converts it.
+template <class T>
+bool read_number_as(json_cursor& c, T& out) {
+  value v;
+  if (!c.number(v)) return false;
+  switch (v.kind()) {
+    case kind::int64: return convert_scalar(v.as_int64(), out);
+    case kind::uint64: return convert_scalar(v.as_uint64(), out);
+    default: return convert_scalar(v.as_double(), out);
+  }
+}
+
+template <>
+struct direct_read<bool, family::boolean> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 0;
+  static bool read(json_cursor& c, bool& out) {
+    if (c.literal("true")) {
+      out = true;
+      return true;
+    }
+    if (c.literal("false")) {
+      out = false;
+      return true;
+    }
+    return false;
+  }
+};
+
+template <class T>
+struct direct_read<T, family::integer> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 0;
+  static bool read(json_cursor& c, T& out) {
+    value v;
+    if (!c.number(v) || v.kind() == kind::float64) return false;
+    return v.kind() == kind::int64 ? convert_scalar(v.as_int64(), out) : convert_scalar(v.as_uint64(), out);
+  }
+};
+
+template <class T>
+  requires std::is_floating_point_v<T>
+struct direct_read<T, family::floating> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 0;
+  static bool read(json_cursor& c, T& out) { return read_number_as(c, out); }
+};
+
+template <class T>
+  requires direct_readable<std::underlying_type_t<T>>
+struct direct_read<T, family::enumeration> {
+  using underlying = std::underlying_type_t<T>;
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 0;
+  static bool read(json_cursor& c, T& out) {
+    underlying u{};
+    if (!direct_read<underlying>::read(c, u)) return false;
+    out = static_cast<T>(u);
+    return true;
+  }
+};
+
+template <>
+struct direct_read<std::string, family::string> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 0;
+  static bool read(json_cursor& c, std::string& out) { return c.string(out); }
+};
+
+template <class T>
+  requires direct_readable<typename T::value_type> && std::is_default_constructible_v<typename T::value_type>
+struct direct_read<T, family::optional> {
+  using inner = typename T::value_type;
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = direct_read<inner>::depth;
+  static bool read(json_cursor& c, T& out) {
+    if (c.literal("null")) {
+      out.reset();
+      return true;
+    }
+    return direct_read<inner>::read(c, out.emplace());
+  }
+};
+
+/// The array_list_meta object of a 1-d array whose dtype is exactly the
+/// element type's (array_save.hpp writes it so).
+template <class T>
+  requires(!std::is_same_v<T, std::vector<bool>> && !is_std_span_v<T> &&
+           std::is_arithmetic_v<std::ranges::range_value_t<T>>)
+struct direct_read<T, family::numeric_array> {
+  using element = std::remove_cv_t<std::ranges::range_value_t<T>>;
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 2;
+  static bool read(json_cursor& c, T& out) {
+    std::string_view s;
+    if (!c.consume('{') || !c.key(format_key) || !c.plain_string(s) || s != "numpy.ndarray:array_list_meta" ||
+        !c.consume(',') || !c.key("data") || !c.consume('['))
+      return false;
+    std::size_t n = 0;
+    if constexpr (!is_std_array_v<T>) out.clear();
+    if (!c.consume(']')) {
+      do {
+        element e{};
+        if constexpr (std::is_same_v<element, bool>) {
+          if (!direct_read<bool>::read(c, e)) return false;
+        } else if constexpr (std::is_floating_point_v<element>) {
+          if (!read_number_as(c, e)) return false;
+        } else {
+          if (!direct_read<element>::read(c, e)) return false;
+        }
+        if constexpr (is_std_array_v<T>) {
+          if (n >= out.size()) return false;
+          out[n] = e;
+        } else {
+          out.push_back(e);
+        }
+        ++n;
+      } while (c.consume(','));
+      if (!c.consume(']')) return false;
+    }
+    if constexpr (is_std_array_v<T>) {
+      if (n != out.size()) return false;
+    }
+    value shape, count;
+    return n <= c.limits.max_array_elements && c.consume(',') && c.key("shape") && c.consume('[') &&
+           c.number(shape) && shape.kind() == kind::int64 && shape.as_int64() == static_cast<std::int64_t>(n) &&
+           c.consume(']') && c.consume(',') && c.key("dtype") && c.plain_string(s) &&
+           s == numpy_name(dtype_v<element>) && c.consume(',') && c.key("n_elements") && c.number(count) &&
+           count.kind() == kind::int64 && count.as_int64() == static_cast<std::int64_t>(n) && c.consume('}');
+  }
+};
+
+/// A JSON list into a sequence (a std::array needs exactly its size).
+template <class T>
+  requires direct_readable<std::ranges::range_value_t<T>> &&
+           std::is_default_constructible_v<std::ranges::range_value_t<T>>
+struct direct_read<T, family::sequence> {
+  using element = std::ranges::range_value_t<T>;
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 1 + direct_read<element>::depth;
+  static bool read(json_cursor& c, T& out) {
+    if (!c.consume('[')) return false;
+    std::size_t n = 0;
+    if constexpr (!is_std_array_v<T>) out.clear();
+    if (!c.consume(']')) {
+      do {
+        if constexpr (is_std_array_v<T>) {
+          if (n >= out.size() || !direct_read<element>::read(c, out[n])) return false;
+        } else {
+          element e{};
+          if (!direct_read<element>::read(c, e)) return false;
+          out.push_back(std::move(e));
+        }
+        ++n;
+      } while (c.consume(','));
+      if (!c.consume(']')) return false;
+    }
+    if constexpr (is_std_array_v<T>) return n == out.size();
+    return true;
+  }
+};
+
+template <class T>
+constexpr bool all_fields_direct_readable() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    return (direct_readable<boost::pfr::tuple_element_t<I, T>> && ...);
+  }(std::make_index_sequence<field_count<T>>{});
+}
+
+template <class T>
+constexpr std::size_t deepest_field() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    std::size_t d = 0;
+    ((d = std::max(d, direct_read<boost::pfr::tuple_element_t<I, T>>::depth)), ...);
+    return d;
+  }(std::make_index_sequence<field_count<T>>{});
+}
+
+/// A dataclass object with its own format name and every field, in order.
+template <class T>
+  requires(all_fields_direct_readable<T>())
+struct direct_read<T, family::aggregate> {
+  static constexpr bool supported = true;
+  static constexpr std::size_t depth = 1 + deepest_field<T>();
+  static bool read(json_cursor& c, T& out) {
+    static const std::string format = dataclass_name<T>() + std::string(dataclass_suffix);
+    std::string_view s;
+    if (!c.consume('{') || !c.key(format_key) || !c.plain_string(s) || s != format) return false;
+    bool ok = true;
+    for_each_field(out, [&](std::string_view name, auto& field) {
+      ok = ok && c.consume(',') && c.key(name) && direct_read<std::remove_cvref_t<decltype(field)>>::read(c, field);
+    });
+    return ok && c.consume('}');
+  }
+};
+
+/// The lines of a .jsonl member, as load_context::parse_jsonl splits them;
+/// nothing if it would refuse them (too many lines, a blank line).
+inline std::optional<std::vector<std::string_view>> jsonl_lines(std::span<const std::byte> bytes,
+                                                               const read_limits& limits) {
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::vector<std::string_view> lines;
+  while (!text.empty()) {
+    if (lines.size() >= limits.max_jsonl_lines) return std::nullopt;
+    std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+/// Calls read_line(cursor, i) -> bool for every line i, on every core for
+/// long members; false if one of them says no or leaves text after the value.
+template <class ReadLine>
+bool for_each_line(const std::vector<std::string_view>& lines, const read_limits& limits, ReadLine&& read_line) {
+  // Pieces of 4096 lines: enough work per piece to pay for a thread.
+  constexpr std::size_t piece = 4096;
+  const std::size_t pieces = (lines.size() + piece - 1) / piece;
+  std::atomic<bool> ok{true};
+  parallel_for(pieces, [&](std::size_t k) {
+    const std::size_t last = std::min(lines.size(), (k + 1) * piece);
+    for (std::size_t i = k * piece; i < last && ok.load(std::memory_order_relaxed); ++i) {
+      json_cursor c{lines[i].data(), lines[i].data() + lines[i].size(), limits};
+      if (!read_line(c, i)) {
+        ok = false;
+        return;
+      }
+      c.skip_space();
+      if (c.p != c.end) {
+        ok = false;
+        return;
+      }
+    }
+  }, lines.size() >= 2 * piece ? worker_count() : 1);
+  return ok;
+}
+
+/// Reads the .jsonl member of a list:external reference into a vector-like
+/// `out`, one record per line; false (and `out` empty) if a line is not in
+/// the direct form.
+template <class Vector>
+bool read_records_direct(const load_context::jsonl_member& member, const load_context& ctx, Vector& out) {
+  using record = std::ranges::range_value_t<Vector>;
+  auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
+  if (!lines) return false;
+  out.clear();
+  out.resize(lines->size());
+  if (direct_read<record>::depth < ctx.opts.limits.max_json_depth &&
+      for_each_line(*lines, ctx.opts.limits,
+                    [&](json_cursor& c, std::size_t i) { return direct_read<record>::read(c, out[i]); }))
+    return true;
+  out.clear();
+  return false;
+}
+
+}  // namespace zanj::detail
