@@ -14,6 +14,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -34,6 +35,14 @@
 #include <zanj/limits.hpp>
 
 namespace zanj::detail {
+
+/// A JSON number as the generic parser would hold it.
+struct json_number {
+  enum { integer, unsigned_integer, floating } kind = integer;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+};
 
 /// A position in one line of JSON text.
 struct json_cursor {
@@ -149,8 +158,13 @@ struct json_cursor {
   }
   /// `"<name>":`
   bool key(std::string_view name) noexcept {
-    std::string_view k;
-    return plain_string(k) && k == name && consume(':');
+    skip_space();
+    const std::size_t n = name.size();
+    if (static_cast<std::size_t>(end - p) < n + 2 || p[0] != '"' || p[n + 1] != '"' ||
+        std::memcmp(p + 1, name.data(), n) != 0 || n > limits.max_string_length)
+      return false;
+    p += n + 2;
+    return consume(':');
   }
   /// After a value: the end of the line or of its container.
   bool at_delimiter() const noexcept {
@@ -158,17 +172,18 @@ struct json_cursor {
   }
   /// A number as the generic parser reads it: an integer literal as int64
   /// (else uint64), anything with a fraction or exponent as double. Numbers
-  /// it would read otherwise (beyond 2^64, out of double's range, NaN) are
-  /// left to it.
-  bool number(value& out) noexcept {
+  /// it would read otherwise (beyond 2^64, out of double's range) are left
+  /// to it.
+  bool number(json_number& out) noexcept {
     skip_space();
     // The tokens Python's json writes for NaN and the infinities.
     if (p != end && (*p == 'N' || *p == 'I' || (*p == '-' && end - p > 1 && p[1] == 'I'))) {
       const bool negative = *p == '-';
+      out.kind = json_number::floating;
       if (literal("NaN")) {
-        out = std::numeric_limits<double>::quiet_NaN();
+        out.d = std::numeric_limits<double>::quiet_NaN();
       } else if (literal(negative ? "-Infinity" : "Infinity")) {
-        out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+        out.d = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
       } else {
         return false;
       }
@@ -176,12 +191,16 @@ struct json_cursor {
     }
     const char* start = p;
     const char* q = p;
-    if (q != end && *q == '-') ++q;
+    const bool negative = q != end && *q == '-';
+    if (negative) ++q;
     if (q == end || *q < '0' || *q > '9') return false;
-    if (*q == '0')
+    const char* digits = q;
+    std::uint64_t magnitude = 0;
+    if (*q == '0') {
       ++q;
-    else
-      while (q != end && *q >= '0' && *q <= '9') ++q;
+    } else {
+      for (; q != end && *q >= '0' && *q <= '9'; ++q) magnitude = magnitude * 10 + static_cast<unsigned>(*q - '0');
+    }
     bool is_float = false;
     if (q != end && *q == '.') {
       ++q;
@@ -198,24 +217,36 @@ struct json_cursor {
     }
     if (q != end && *q != ',' && *q != ']' && *q != '}' && *q != ' ' && *q != '\t') return false;
     if (is_float) {
-      double d;
-      auto r = std::from_chars(start, q, d);
+      auto r = std::from_chars(start, q, out.d);
       if (r.ec != std::errc{} || r.ptr != q) return false;
-      out = d;
-    } else {
-      std::int64_t i;
-      if (auto r = std::from_chars(start, q, i); r.ec == std::errc{} && r.ptr == q) {
-        out = i;
+      out.kind = json_number::floating;
+    } else if (q - digits <= 19) {
+      // Up to 19 digits fit the uint64 accumulated: int64 if in its range
+      // (2^63 only negative), else uint64, as the generic parser decides.
+      constexpr std::uint64_t int64_limit = std::uint64_t{1} << 63;
+      if (negative ? magnitude > int64_limit : magnitude >= int64_limit) {
+        if (negative) return false;
+        out.kind = json_number::unsigned_integer;
+        out.u = magnitude;
       } else {
-        std::uint64_t u;
-        if (*start == '-') return false;
-        auto ru = std::from_chars(start, q, u);
-        if (ru.ec != std::errc{} || ru.ptr != q) return false;
-        out = value(u);
+        out.kind = json_number::integer;
+        out.i = negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
       }
+    } else if (auto r = std::from_chars(start, q, out.i); r.ec == std::errc{} && r.ptr == q) {
+      out.kind = json_number::integer;
+    } else {
+      if (negative) return false;
+      auto ru = std::from_chars(start, q, out.u);
+      if (ru.ec != std::errc{} || ru.ptr != q) return false;
+      out.kind = json_number::unsigned_integer;
     }
     p = q;
     return true;
+  }
+  /// An integer literal equal to n.
+  bool count(std::size_t n) noexcept {
+    json_number x;
+    return number(x) && x.kind == json_number::integer && x.i >= 0 && static_cast<std::uint64_t>(x.i) == n;
   }
 };
 
@@ -232,12 +263,12 @@ concept direct_readable = direct_read<T>::supported;
 /// A number into an arithmetic T as scalar_from_value converts it.
 template <class T>
 bool read_number_as(json_cursor& c, T& out) {
-  value v;
-  if (!c.number(v)) return false;
-  switch (v.kind()) {
-    case kind::int64: return convert_scalar(v.as_int64(), out);
-    case kind::uint64: return convert_scalar(v.as_uint64(), out);
-    default: return convert_scalar(v.as_double(), out);
+  json_number x;
+  if (!c.number(x)) return false;
+  switch (x.kind) {
+    case json_number::integer: return convert_scalar(x.i, out);
+    case json_number::unsigned_integer: return convert_scalar(x.u, out);
+    default: return convert_scalar(x.d, out);
   }
 }
 
@@ -263,9 +294,9 @@ struct direct_read<T, family::integer> {
   static constexpr bool supported = true;
   static constexpr std::size_t depth = 0;
   static bool read(json_cursor& c, T& out) {
-    value v;
-    if (!c.number(v) || v.kind() == kind::float64) return false;
-    return v.kind() == kind::int64 ? convert_scalar(v.as_int64(), out) : convert_scalar(v.as_uint64(), out);
+    json_number x;
+    if (!c.number(x) || x.kind == json_number::floating) return false;
+    return x.kind == json_number::integer ? convert_scalar(x.i, out) : convert_scalar(x.u, out);
   }
 };
 
@@ -352,12 +383,10 @@ struct direct_read<T, family::numeric_array> {
     if constexpr (is_std_array_v<T>) {
       if (n != out.size()) return false;
     }
-    value shape, count;
     return n <= c.limits.max_array_elements && c.consume(',') && c.key("shape") && c.consume('[') &&
-           c.number(shape) && shape.kind() == kind::int64 && shape.as_int64() == static_cast<std::int64_t>(n) &&
+           c.count(n) &&
            c.consume(']') && c.consume(',') && c.key("dtype") && c.plain_string(s) &&
-           s == numpy_name(dtype_v<element>) && c.consume(',') && c.key("n_elements") && c.number(count) &&
-           count.kind() == kind::int64 && count.as_int64() == static_cast<std::int64_t>(n) && c.consume('}');
+           s == numpy_name(dtype_v<element>) && c.consume(',') && c.key("n_elements") && c.count(n) && c.consume('}');
   }
 };
 
