@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/parallel.hpp>
 #include <zanj/detail/save_context.hpp>
 #include <zanj/detail/zip_writer.hpp>
 #include <zanj/error.hpp>
@@ -57,8 +58,7 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
     std::string text = json::to_string(document);
     zip.add_member(std::string(main_member), as_bytes(text), json_member);
   }
-  std::vector<std::span<const std::byte>> pieces;
-  for (const external_member& m : ctx.externals) {
+  auto options_for = [&](const external_member& m) {
     zip_member_options ext;
     ext.method = json_member.method;
     ext.level = o.compress_level;
@@ -66,9 +66,42 @@ inline void write_archive(const std::filesystem::path& file, const value& meta, 
     // Stored .npy data lands 64-byte aligned in the file (its header is a
     // multiple of 64 bytes), ready to be mapped without a copy.
     if (m.kind == external_kind::npy) ext.align = 64;
-    pieces.assign(1, as_bytes(m.head));
+    return ext;
+  };
+  auto pieces_of = [](const external_member& m) {
+    std::vector<std::span<const std::byte>> pieces{as_bytes(m.head)};
     pieces.insert(pieces.end(), m.body.begin(), m.body.end());
-    zip.add_member_pieces(m.name, pieces, ext);
+    return pieces;
+  };
+  // Runs of small members (many arrays of a list) are deflated ahead, a
+  // batch of up to 8 MiB on every core, then written in order.
+  constexpr std::uint64_t batch_limit = std::uint64_t{8} << 20;
+  const auto& externals = ctx.externals;
+  std::vector<zip_writer::deflated_whole> ready;
+  for (std::size_t i = 0; i < externals.size();) {
+    std::size_t end = i;
+    for (std::uint64_t batch = 0; o.compress && end < externals.size(); ++end) {
+      const std::uint64_t size = externals[end].head.size() + externals[end].body_size();
+      if (!zip_writer::deflates_whole(size) || batch + size > batch_limit) break;
+      batch += size;
+    }
+    if (end - i < 2) {
+      zip.add_member_pieces(externals[i].name, pieces_of(externals[i]), options_for(externals[i]));
+      ++i;
+      continue;
+    }
+    ready.assign(end - i, {});
+    parallel_for(end - i, [&](std::size_t k) {
+      try {
+        ready[k] = zip_writer::deflate_whole(pieces_of(externals[i + k]), o.compress_level);
+      } catch (const error& e) {
+        throw e.with_context(file, {}, externals[i + k].name);
+      }
+    });
+    for (std::size_t k = 0; k < end - i; ++k)
+      zip.add_member_pieces(externals[i + k].name, pieces_of(externals[i + k]), options_for(externals[i + k]),
+                            &ready[k]);
+    i = end;
   }
   zip.finish();
 }

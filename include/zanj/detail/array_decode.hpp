@@ -221,16 +221,22 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     // A member over a read limit goes the general way, which reports it.
     if (!zip->within_limits(*entry)) return false;
 
-    // The header: in the mapping when stored, else from the first bytes inflated.
+    // The header: in the mapping when stored; else from the first bytes
+    // inflated, or, for a small member, from all of it, inflated once (a
+    // member that then goes the general way is counted twice towards
+    // max_total_inflated, within the bound of 64 KiB each).
     npy::header h;
     std::vector<std::byte> head;
+    std::vector<std::byte> small_member;
+    constexpr std::size_t prefix_limit = 64 * 1024 + 16;
     try {
       if (stored) {
         h = npy::parse_header(zip->raw(*entry), entry->uncompressed_size, ctx.opts.limits);
+      } else if (entry->uncompressed_size <= prefix_limit) {
+        small_member = zip->read(*entry);
+        h = npy::parse_header(small_member, entry->uncompressed_size, ctx.opts.limits);
       } else {
-        const std::size_t prefix =
-            static_cast<std::size_t>(std::min<std::uint64_t>(entry->uncompressed_size, 64 * 1024 + 16));
-        head.resize(prefix);
+        head.resize(prefix_limit);
         inflate_stream s;
         std::span<const std::byte> in = zip->raw(*entry);
         std::span<std::byte> out(head);
@@ -264,7 +270,9 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     E* dest = allocate(h.shape);
     const std::span<std::byte> dest_bytes(reinterpret_cast<std::byte*>(dest), h.data_bytes());
     try {
-      if (same_order) {
+      if (same_order && !small_member.empty()) {
+        if (!dest_bytes.empty()) std::memcpy(dest_bytes.data(), small_member.data() + h.data_offset, dest_bytes.size());
+      } else if (same_order) {
         std::vector<std::byte> header_bytes(h.data_offset);
         const std::span<std::byte> outs[] = {header_bytes, dest_bytes};
         zip->read_into(*entry, outs);
@@ -275,6 +283,8 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
         std::span<const std::byte> npy_bytes;
         if (auto view = zip->stored_view(*entry)) {
           npy_bytes = *view;
+        } else if (!small_member.empty()) {
+          npy_bytes = small_member;
         } else {
           whole = zip->read(*entry);
           npy_bytes = whole;

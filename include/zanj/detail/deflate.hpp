@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <memory>
 #include <new>
 #include <span>
@@ -63,21 +64,50 @@ enum class deflate_flush { none, sync, finish };
 /// inflates (ISA-L or zlib), so that messages do not depend on the build.
 inline constexpr std::string_view corrupt_deflate_data = "corrupt deflate data";
 
+/// Holds a T taken from a per-thread spare, given back when done with. The
+/// state and buffers of a compressor are hundreds of KiB: allocating and
+/// zeroing them for every member was most of the cost of many small ones.
+/// The libraries' init functions reset whatever a reused one holds.
+template <class T>
+class thread_cached {
+ public:
+  thread_cached() : p_(take()) {}
+  ~thread_cached() {
+    auto& s = spare();
+    if (!s) s = std::move(p_);
+  }
+  thread_cached(const thread_cached&) = delete;
+  thread_cached& operator=(const thread_cached&) = delete;
+  T& operator*() const noexcept { return *p_; }
+  T* operator->() const noexcept { return p_.get(); }
+
+ private:
+  static std::unique_ptr<T>& spare() noexcept {
+    thread_local std::unique_ptr<T> s;
+    return s;
+  }
+  static std::unique_ptr<T> take() {
+    auto& s = spare();
+    if (s) return std::move(s);
+    return std::make_unique<T>();
+  }
+  std::unique_ptr<T> p_;
+};
+
 /// Streaming raw-deflate compressor. Output is handed in pieces to a sink
 /// callable as `sink(std::span<const std::byte>)`.
 class deflate_stream {
  public:
-  explicit deflate_stream(int level = -1) : out_(out_buffer_size) {
+  explicit deflate_stream(int level = -1) : out_(engine_->out) {
     check_deflate_level(level);
 #if ZANJ_HAVE_ISAL
     isal_ = deflates_with_isal(level);
     if (isal_) {
-      level_buffer_.resize(ISAL_DEF_LVL2_DEFAULT);
-      isal_stream_ = std::make_unique<isal_zstream>();  // ~70 KiB of state: not on the stack
-      isal_deflate_init(isal_stream_.get());
-      isal_stream_->level = 2;
-      isal_stream_->level_buf = level_buffer_.data();
-      isal_stream_->level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
+      isal_zstream& z = engine_->isal;
+      isal_deflate_init(&z);
+      z.level = 2;
+      z.level_buf = engine_->level_buffer.data();
+      z.level_buf_size = static_cast<std::uint32_t>(engine_->level_buffer.size());
       return;
     }
 #endif
@@ -116,7 +146,7 @@ class deflate_stream {
     auto* in = reinterpret_cast<unsigned char*>(const_cast<std::byte*>(input.data()));
 #if ZANJ_HAVE_ISAL
     if (isal_) {
-      isal_zstream& z = *isal_stream_;
+      isal_zstream& z = engine_->isal;
       z.next_in = in;
       z.avail_in = static_cast<std::uint32_t>(input.size());
       z.flush = flush == deflate_flush::sync ? SYNC_FLUSH : NO_FLUSH;
@@ -151,12 +181,19 @@ class deflate_stream {
     }
   }
 
-  std::vector<std::byte> out_;
+  // The output buffer and ISA-L's state (~70 KiB) and level buffer, reused.
+  struct engine {
+    std::array<std::byte, out_buffer_size> out;
+#if ZANJ_HAVE_ISAL
+    isal_zstream isal;
+    std::array<std::uint8_t, ISAL_DEF_LVL2_DEFAULT> level_buffer;
+#endif
+  };
+  thread_cached<engine> engine_;
+  std::span<std::byte> out_;
   std::unique_ptr<z_stream> zlib_;
 #if ZANJ_HAVE_ISAL
   bool isal_ = false;
-  std::unique_ptr<isal_zstream> isal_stream_;
-  std::vector<std::uint8_t> level_buffer_;
 #endif
 };
 
@@ -268,8 +305,7 @@ class inflate_stream {
  public:
   inflate_stream() {
 #if ZANJ_HAVE_ISAL
-    isal_state_ = std::make_unique<inflate_state>();  // ~100 KiB of state: not on the stack
-    isal_inflate_init(isal_state_.get());
+    isal_inflate_init(&*isal_state_);  // ~100 KiB of state, reused (thread_cached)
 #else
     zlib_ = std::make_unique<z_stream>();
     const int rc = inflateInit2(zlib_.get(), -15);
@@ -337,7 +373,7 @@ class inflate_stream {
  private:
   std::unique_ptr<z_stream> zlib_;
 #if ZANJ_HAVE_ISAL
-  std::unique_ptr<inflate_state> isal_state_;
+  thread_cached<inflate_state> isal_state_;
 #endif
 };
 

@@ -31,6 +31,14 @@
 #include "zanj/error.hpp"
 #include "zanj/limits.hpp"
 
+#if __has_include(<sys/mman.h>) && __has_include(<unistd.h>)
+#include <sys/mman.h>
+#include <unistd.h>
+#define ZANJ_HAVE_MADVISE 1
+#else
+#define ZANJ_HAVE_MADVISE 0
+#endif
+
 namespace zanj::detail {
 
 class zip_reader {
@@ -192,6 +200,7 @@ class zip_reader {
   static std::uint32_t copy_and_check(std::span<const std::byte> payload, std::span<const std::span<std::byte>> outs) {
     const std::uint64_t total = payload.size();
     const std::size_t parts = parts_for(total);
+    const bool release = total >= parallel_threshold;
     std::vector<std::uint32_t> crcs(parts, 0);
     parallel_for(parts, [&](std::size_t p) {
       const std::uint64_t from = total * p / parts, to = total * (p + 1) / parts;
@@ -202,6 +211,7 @@ class zip_reader {
           const std::size_t n = std::min(step, piece.size() - done);
           std::memcpy(piece.data() + done, payload.data() + at, n);
           crcs[p] = crc32_update(crcs[p], piece.subspan(done, n));
+          if (release) release_mapped(payload.subspan(at, n));
           at += n;
         }
       }
@@ -209,6 +219,21 @@ class zip_reader {
     std::uint32_t crc = 0;
     for (std::size_t p = 0; p < parts; ++p) crc = crc32_concat(crc, crcs[p], total * (p + 1) / parts - total * p / parts);
     return crc;
+  }
+
+  /// Lets the process give back the mapped pages of `bytes` once read: a
+  /// large member read into its destination then costs the destination
+  /// alone, not also the mapped file (the pages stay in the page cache, and
+  /// a later access maps them again).
+  static void release_mapped(std::span<const std::byte> bytes) noexcept {
+#if ZANJ_HAVE_MADVISE
+    static const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<std::uintptr_t>(bytes.data()) + page - 1) / page * page;
+    const auto end = (reinterpret_cast<std::uintptr_t>(bytes.data()) + bytes.size()) / page * page;
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+#else
+    (void)bytes;
+#endif
   }
 
   /// Inflates a member with a chunk map, its chunks on every core, and sets
@@ -232,6 +257,7 @@ class zip_reader {
         ok = false;
         return;
       }
+      release_mapped(chunk);
       for (auto piece : dest) crcs[k] = crc32_update(crcs[k], piece);
     });
     if (!ok) return false;

@@ -9,7 +9,9 @@
 // deflated, a large one is first sampled (stored if deflate would not
 // shrink it by 15%), then compressed in independent chunks on every core,
 // whose compressed sizes go into a chunk-map extra field (zip_common.hpp) so
-// that zip_reader can inflate them in parallel too.
+// that zip_reader can inflate them in parallel too; a small one (under 1 MiB)
+// is deflated whole in memory, possibly ahead on another core
+// (deflate_whole), and always deflated, as the reference deflates it.
 #pragma once
 
 #include <fcntl.h>
@@ -135,6 +137,12 @@ class zip_writer {
     current_.reset();
   }
 
+  /// A member's content deflated whole, in memory, with its CRC-32.
+  struct deflated_whole {
+    std::vector<std::byte> bytes;
+    std::uint32_t crc = 0;
+  };
+
   /// begin_member + write + end_member, by the fast paths of add_member_pieces below.
   void add_member(std::string name, std::span<const std::byte> data, const zip_member_options& options = {}) {
     const std::span<const std::byte> pieces[] = {data};
@@ -145,15 +153,33 @@ class zip_writer {
   /// header and the caller's array, or one piece per column of a strided
   /// matrix), written from where they are. See the top of this file.
   void add_member_pieces(std::string name, std::span<const std::span<const std::byte>> pieces,
-                         zip_member_options options = {}) {
+                         zip_member_options options = {}, const deflated_whole* ready = nullptr) {
     const gathered_bytes input(pieces);
     const std::uint64_t total = input.size();
     options.size_hint = std::max(options.size_hint, total);
-    if (options.method == zip_method::deflated && total >= sample_threshold && !deflate_pays(input, options.level))
-      options.method = zip_method::stored;
+    std::optional<deflated_whole> own;
+    if (options.method == zip_method::deflated) {
+      if (deflates_whole(total)) {
+        if (!ready) {
+          try {
+            own = deflate_whole(pieces, options.level);
+          } catch (const error& e) {
+            throw e.with_context(path_, {}, name);
+          }
+          ready = &*own;
+        }
+      } else if (!deflate_pays(input, options.level)) {
+        options.method = zip_method::stored;
+      }
+    }
     if (options.method == zip_method::stored) {
       start_member(std::move(name), options, 0);
       write_stored(pieces, total);
+    } else if (ready) {
+      start_member(std::move(name), options, 0, false);
+      current_->entry.crc32 = ready->crc;
+      current_->entry.uncompressed_size = total;
+      append_compressed(ready->bytes);
     } else if (total >= parallel_threshold && worker_count() > 1) {
       const std::uint64_t chunk = chunk_size_for(total);
       start_member(std::move(name), options, static_cast<std::size_t>((total + chunk - 1) / chunk));
@@ -164,6 +190,26 @@ class zip_writer {
         if (!piece.empty()) write(piece);
     }
     end_member();
+  }
+
+  /// Whether add_member_pieces deflates a member of `total` bytes whole, in
+  /// memory (and so may be handed it deflated ahead, by deflate_whole).
+  static constexpr bool deflates_whole(std::uint64_t total) noexcept { return total < sample_threshold; }
+
+  /// Deflates the concatenation of `pieces` at `level`; thread-safe, so that
+  /// many small members can be compressed on every core before they are
+  /// written in order.
+  static deflated_whole deflate_whole(std::span<const std::span<const std::byte>> pieces, int level) {
+    deflated_whole d;
+    deflate_stream stream(level);
+    auto append = [&](std::span<const std::byte> out) { d.bytes.insert(d.bytes.end(), out.begin(), out.end()); };
+    for (auto piece : pieces) {
+      if (piece.empty()) continue;
+      d.crc = crc32_update(d.crc, piece);
+      stream.write(piece, deflate_flush::none, append);
+    }
+    stream.write({}, deflate_flush::finish, append);
+    return d;
   }
 
   /// Whether finish() syncs the file to the disk (fsync, the default) before
@@ -252,7 +298,10 @@ class zip_writer {
     std::vector<std::uint32_t> chunk_sizes;  // compressed size of each chunk so far
   };
 
-  void start_member(std::string name, const zip_member_options& options, std::size_t chunk_slots) {
+  /// `streaming`: a deflated member gets a compressor for write() (not one
+  /// written in chunks or deflated ahead).
+  void start_member(std::string name, const zip_member_options& options, std::size_t chunk_slots,
+                    bool streaming = true) {
     if (finished_) fail("archive already finished", name);
     if (current_) fail("member '" + current_->entry.name + "' is still open", name);
     if (name.empty()) fail("empty member name");
@@ -272,7 +321,7 @@ class zip_writer {
     m.zip64_local = options.zip64_local_extra || options.size_hint >= zip32_sentinel;
     m.align = options.method == zip_method::stored ? options.align : 0;
     m.chunk_slots = chunk_slots;
-    if (options.method == zip_method::deflated && chunk_slots == 0) {
+    if (options.method == zip_method::deflated && chunk_slots == 0 && streaming) {
       try {
         m.deflater = std::make_unique<raw_deflater>(options.level);
       } catch (const error& e) {
