@@ -422,14 +422,7 @@ struct codec<table_of<Row>, family::table> {
   }
 
   static bool read_direct(const load_context::jsonl_member& member, const load_context& ctx, std::vector<Row>& rows) {
-    auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
-    if (!lines || 1 >= ctx.opts.limits.max_json_depth) return false;
-    rows.clear();
-    rows.resize(lines->size());
-    if (for_each_line(*lines, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_record(c, rows[i]); }))
-      return true;
-    rows.clear();
-    return false;
+    return read_lines_into(member, ctx, 1, rows, [](json_cursor& c, Row& r) { return read_record(c, r); });
   }
 
  private:

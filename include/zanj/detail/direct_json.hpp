@@ -121,7 +121,8 @@ struct direct_json<T, family::optional> {
 /// mode: {"__muutils_format__": "numpy.ndarray:array_list_meta", "data": [...],
 /// "shape": [n], "dtype": "...", "n_elements": n} (array_save.hpp).
 template <class T>
-  requires(!std::is_same_v<T, std::vector<bool>> && std::is_arithmetic_v<std::ranges::range_value_t<T>>)
+  requires(!std::is_same_v<T, std::vector<bool>> && std::is_arithmetic_v<std::ranges::range_value_t<T>> &&
+           direct_writable<std::remove_cv_t<std::ranges::range_value_t<T>>>)
 struct direct_json<T, family::numeric_array> {
   using element = std::remove_cv_t<std::ranges::range_value_t<T>>;
   static constexpr bool supported = true;
@@ -133,14 +134,7 @@ struct direct_json<T, family::numeric_array> {
     for (const element& e : v) {
       if (!first) out.append(", ", 2);
       first = false;
-      if constexpr (std::is_same_v<element, bool>)
-        e ? out.append("true", 4) : out.append("false", 5);
-      else if constexpr (std::is_floating_point_v<element>)
-        append_float_repr(out, static_cast<double>(e));
-      else if constexpr (std::is_signed_v<element>)
-        append_integer(out, static_cast<std::int64_t>(e));
-      else
-        append_integer(out, static_cast<std::uint64_t>(e));
+      direct_json<element>::write(e, out, o);  // a number: never declines
     }
     out += "], \"shape\": [";
     append_integer(out, static_cast<std::uint64_t>(n));

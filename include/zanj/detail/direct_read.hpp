@@ -348,7 +348,8 @@ struct direct_read<T, family::optional> {
 /// element type's (array_save.hpp writes it so).
 template <class T>
   requires(!std::is_same_v<T, std::vector<bool>> && !is_std_span_v<T> &&
-           std::is_arithmetic_v<std::ranges::range_value_t<T>>)
+           std::is_arithmetic_v<std::ranges::range_value_t<T>> &&
+           direct_readable<std::remove_cv_t<std::ranges::range_value_t<T>>>)
 struct direct_read<T, family::numeric_array> {
   using element = std::remove_cv_t<std::ranges::range_value_t<T>>;
   static constexpr bool supported = true;
@@ -363,13 +364,7 @@ struct direct_read<T, family::numeric_array> {
     if (!c.consume(']')) {
       do {
         element e{};
-        if constexpr (std::is_same_v<element, bool>) {
-          if (!direct_read<bool>::read(c, e)) return false;
-        } else if constexpr (std::is_floating_point_v<element>) {
-          if (!read_number_as(c, e)) return false;
-        } else {
-          if (!direct_read<element>::read(c, e)) return false;
-        }
+        if (!direct_read<element>::read(c, e)) return false;
         if constexpr (is_std_array_v<T>) {
           if (n >= out.size()) return false;
           out[n] = e;
@@ -498,22 +493,30 @@ bool for_each_line(const std::vector<std::string_view>& lines, const read_limits
   return ok;
 }
 
+/// Reads the lines of `member` into a vector-like `out`, line i by
+/// read_one(cursor, out[i]) -> bool, for elements whose JSON nests `depth`
+/// deep; false (and `out` empty) if a line is not in the direct form.
+template <class Vector, class ReadOne>
+bool read_lines_into(const load_context::jsonl_member& member, const load_context& ctx, std::size_t depth,
+                     Vector& out, ReadOne&& read_one) {
+  auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
+  if (!lines || depth >= ctx.opts.limits.max_json_depth) return false;
+  out.clear();
+  out.resize(lines->size());
+  if (for_each_line(*lines, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_one(c, out[i]); }))
+    return true;
+  out.clear();
+  return false;
+}
+
 /// Reads the .jsonl member of a list:external reference into a vector-like
 /// `out`, one record per line; false (and `out` empty) if a line is not in
 /// the direct form.
 template <class Vector>
 bool read_records_direct(const load_context::jsonl_member& member, const load_context& ctx, Vector& out) {
   using record = std::ranges::range_value_t<Vector>;
-  auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
-  if (!lines) return false;
-  out.clear();
-  out.resize(lines->size());
-  if (direct_read<record>::depth < ctx.opts.limits.max_json_depth &&
-      for_each_line(*lines, ctx.opts.limits,
-                    [&](json_cursor& c, std::size_t i) { return direct_read<record>::read(c, out[i]); }))
-    return true;
-  out.clear();
-  return false;
+  return read_lines_into(member, ctx, direct_read<record>::depth, out,
+                         [](json_cursor& c, record& r) { return direct_read<record>::read(c, r); });
 }
 
 }  // namespace zanj::detail
