@@ -297,6 +297,29 @@ void deflate_in_chunks(const gathered_bytes& input, int level, std::uint64_t chu
   }
 }
 
+/// The deflate stream that holds `input` as it is: stored blocks (RFC 1951
+/// BTYPE 00) of up to 65535 bytes, the last one final. A member that deflate
+/// would not shrink is written this way: its zip method stays deflate, as
+/// the reference writes it, and inflating it costs a copy.
+inline std::vector<std::byte> deflate_as_stored_blocks(const gathered_bytes& input) {
+  constexpr std::uint64_t block = 65535;
+  const std::uint64_t total = input.size();
+  const std::uint64_t blocks = total == 0 ? 1 : (total + block - 1) / block;
+  std::vector<std::byte> out;
+  out.reserve(static_cast<std::size_t>(total + 5 * blocks));
+  for (std::uint64_t b = 0; b < blocks; ++b) {
+    const std::uint64_t from = b * block, to = std::min(total, from + block);
+    const auto length = static_cast<std::uint16_t>(to - from);
+    const auto inverse = static_cast<std::uint16_t>(~length);
+    const std::byte head[5] = {std::byte{b + 1 == blocks ? std::uint8_t{1} : std::uint8_t{0}},  // BFINAL, BTYPE 00
+                               std::byte(length & 0xFF), std::byte(length >> 8), std::byte(inverse & 0xFF),
+                               std::byte(inverse >> 8)};
+    out.insert(out.end(), std::begin(head), std::end(head));
+    input.for_each_part(from, to, [&](std::span<const std::byte> part) { out.insert(out.end(), part.begin(), part.end()); });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Inflating
 

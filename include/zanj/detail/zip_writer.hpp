@@ -11,7 +11,9 @@
 // whose compressed sizes go into a chunk-map extra field (zip_common.hpp) so
 // that zip_reader can inflate them in parallel too; a small one (under 1 MiB)
 // is deflated whole in memory, possibly ahead on another core
-// (deflate_whole), and always deflated, as the reference deflates it.
+// (deflate_whole), and always has method deflate, as the reference writes
+// it; when deflate would not shrink it by 15%, its deflate stream is made of
+// stored blocks, which inflate at the cost of a copy.
 #pragma once
 
 #include <fcntl.h>
@@ -209,6 +211,9 @@ class zip_writer {
       stream.write(piece, deflate_flush::none, append);
     }
     stream.write({}, deflate_flush::finish, append);
+    // Below a few KiB inflating costs next to nothing: such members stay as deflate made them.
+    const gathered_bytes input(pieces);
+    if (input.size() >= 4096 && !shrinks_enough(input.size(), d.bytes.size())) d.bytes = deflate_as_stored_blocks(input);
     return d;
   }
 
@@ -358,8 +363,11 @@ class zip_writer {
       });
       stream.write({}, deflate_flush::finish, count);
     }
-    return out * 100 <= in * 85;
+    return shrinks_enough(in, out);
   }
+
+  /// The storing rule: deflate must shrink data by 15% at least to be kept.
+  static constexpr bool shrinks_enough(std::uint64_t in, std::uint64_t out) noexcept { return out * 100 <= in * 85; }
 
   /// The payload of a stored member: its blocks allocated at once (ext4 then
   /// writes it faster, as np.save finds), its CRC computed on another core
