@@ -60,6 +60,22 @@ void register_all() {
       return c;
     });
   }
+  // torch.save does not fsync; the default save does (options::sync).
+  register_case("W6/save/stored-nosync", [] {
+    auto m = std::make_shared<const MLP>(make_w6());
+    const fs::path file = scratch::instance().file("save.zanj");
+    zanj::options opts;
+    opts.compress = false;
+    opts.sync = false;
+    timed_case c;
+    c.prepare = [file] { remove_file(file); };
+    c.step = [m, file, opts] {
+      m->save(file, opts);
+      return kept_result{};
+    };
+    c.info = [m, file] { return case_info{payload_bytes(*m), size_of_file(file), {}, {}}; };
+    return c;
+  });
   register_case("W6/view/stored", [] {
     auto m = std::make_shared<const MLP>(make_w6());
     const fs::path file = scratch::instance().file("view.zanj");

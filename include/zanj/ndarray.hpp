@@ -6,11 +6,14 @@
 #include <cassert>
 #include <concepts>
 #include <cstddef>
+#include <cstdlib>
 #include <initializer_list>
+#include <new>
 #include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -41,13 +44,13 @@ class ndarray {
 
   /// A zero-filled array of this shape; shape {} is 0-d (one element).
   /// *Throws:* std::length_error if the element count overflows.
-  explicit ndarray(shape_type shape) : shape_(std::move(shape)), size_(count(shape_)), data_(allocate(size_)) {}
+  explicit ndarray(shape_type shape) : shape_(std::move(shape)), size_(count(shape_)), data_(allocate(size_, true)) {}
 
   /// An array of this shape whose elements are left uninitialised, to be
   /// written before they are read (as std::make_unique_for_overwrite): a
   /// large array is then not touched twice.
   ndarray(shape_type shape, for_overwrite_t)
-      : shape_(std::move(shape)), size_(count(shape_)), data_(std::make_unique_for_overwrite<T[]>(size_)) {}
+      : shape_(std::move(shape)), size_(count(shape_)), data_(allocate(size_, false)) {}
 
   /// An array of this shape holding `values` in C order.
   /// *Throws:* std::invalid_argument if the number of values differs from the shape's.
@@ -55,14 +58,14 @@ class ndarray {
     if (values.size() != size_)  // checked before allocating for a shape that may be absurd
       throw std::invalid_argument("zanj::ndarray: " + std::to_string(values.size()) + " values for a shape of " +
                                   std::to_string(size_) + " elements");
-    data_ = std::make_unique_for_overwrite<T[]>(size_);
+    data_ = allocate(size_, false);
     std::copy(values.begin(), values.end(), data_.get());
   }
   ndarray(shape_type shape, std::initializer_list<T> values)
       : ndarray(std::move(shape), std::span<const T>(values.begin(), values.size())) {}
 
   ndarray(const ndarray& other)
-      : shape_(other.shape_), size_(other.size_), data_(std::make_unique_for_overwrite<T[]>(size_)) {
+      : shape_(other.shape_), size_(other.size_), data_(allocate(size_, false)) {
     std::copy(other.begin(), other.end(), data_.get());
   }
   ndarray& operator=(const ndarray& other) {
@@ -140,8 +143,28 @@ class ndarray {
     return n;
   }
 
-  // Value-initialised, so zero-filled.
-  static std::unique_ptr<T[]> allocate(std::size_t n) { return std::make_unique<T[]>(n); }
+  // Elements live in malloc'd memory (they are implicit-lifetime types, for
+  // which all-zero bytes are the value zero): zero-filled arrays come from
+  // calloc, which hands fresh pages over as they are, already zero, instead
+  // of writing them. A large array built by shape and then filled (a model
+  // built from its config, then read into) is so touched once, where it is
+  // filled, on every core when zanj reads into it.
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T> &&
+                alignof(T) <= alignof(std::max_align_t));
+  struct free_memory {
+    void operator()(T* p) const noexcept { std::free(p); }
+  };
+  using storage = std::unique_ptr<T[], free_memory>;
+
+  /// Room for `n` elements (at least one, so that data() of an empty array
+  /// is a valid pointer), zero-filled or not. *Throws:* std::bad_alloc.
+  static storage allocate(std::size_t n, bool zeroed) {
+    const std::size_t count = std::max<std::size_t>(n, 1);
+    if (count > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    void* p = zeroed ? std::calloc(count, sizeof(T)) : std::malloc(count * sizeof(T));
+    if (!p) throw std::bad_alloc();
+    return storage(static_cast<T*>(p));
+  }
 
   template <class... Index>
   std::size_t unchecked_offset(Index... index) const noexcept {
@@ -167,7 +190,7 @@ class ndarray {
 
   shape_type shape_{0};
   std::size_t size_ = 0;
-  std::unique_ptr<T[]> data_;
+  storage data_;
 };
 
 }  // namespace zanj
