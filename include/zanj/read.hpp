@@ -21,7 +21,8 @@ inline value read_json_member(const zip_reader& zip, std::string_view name, cons
   const zip_entry* entry = zip.find(name);
   if (!entry) throw error("not a zanj archive: no member '" + std::string(name) + "'", file, "", std::string(name));
   try {
-    auto bytes = zip.read(*entry);
+    const auto content = zip.read_buffer(*entry);
+    const auto bytes = content.bytes();
     return json::parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), zip.limits());
   } catch (const error& e) {
     throw e.with_context(file, "", std::string(name));

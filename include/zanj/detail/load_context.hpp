@@ -121,7 +121,7 @@ class load_context {
         return std::nullopt;
       };
       if (auto view = archive_->stored_view(*entry)) return decode(*view);
-      return decode(archive_->read(*entry));
+      return decode(archive_->read_buffer(*entry).bytes());
     });
     if (payload) return std::move(*payload);
     fail("external member of unknown type (neither .npy nor .jsonl)", member);
@@ -134,7 +134,7 @@ class load_context {
   /// archive or no such member), so that the caller goes that way instead.
   struct jsonl_member {
     std::string name;
-    std::vector<std::byte> inflated;  // holds the text of a deflated member
+    zip_reader::content_buffer inflated;  // holds the text of a deflated member
     std::span<const std::byte> bytes;
   };
   std::optional<jsonl_member> jsonl_text(const value& ref) const {
@@ -149,8 +149,8 @@ class load_context {
       if (auto view = archive_->stored_view(*entry)) {
         m.bytes = *view;
       } else {
-        m.inflated = archive_->read(*entry);
-        m.bytes = m.inflated;
+        m.inflated = archive_->read_buffer(*entry);
+        m.bytes = m.inflated.bytes();
       }
     });
     return m;

@@ -9,10 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,6 +94,25 @@ class zip_reader {
     std::vector<std::byte> content(static_cast<std::size_t>(entry.uncompressed_size));
     read_into(entry, content);
     return content;
+  }
+
+  /// A member's content in memory that was not zero-filled first (as a
+  /// vector's is): the copy or inflate writes each byte once, and the pages
+  /// are first touched there, on every core for a large member.
+  struct content_buffer {
+    std::unique_ptr<std::byte[]> data;
+    std::size_t size = 0;
+    std::span<const std::byte> bytes() const noexcept { return {data.get(), size}; }
+  };
+
+  /// Like read(), into a content_buffer.
+  content_buffer read_buffer(const zip_entry& entry) const {
+    check_readable(entry);  // before allocating what the header claims
+    content_buffer b;
+    b.size = static_cast<std::size_t>(entry.uncompressed_size);
+    b.data = std::make_unique_for_overwrite<std::byte[]>(std::max<std::size_t>(b.size, 1));
+    read_into(entry, std::span<std::byte>(b.data.get(), b.size));
+    return b;
   }
 
   /// The content of a stored (uncompressed) member as a view into the
