@@ -159,9 +159,9 @@ class ndarray {
   /// Room for `n` elements (at least one, so that data() of an empty array
   /// is a valid pointer), zero-filled or not. *Throws:* std::bad_alloc.
   static storage allocate(std::size_t n, bool zeroed) {
-    const std::size_t count = std::max<std::size_t>(n, 1);
-    if (count > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
-    void* p = zeroed ? std::calloc(count, sizeof(T)) : std::malloc(count * sizeof(T));
+    const std::size_t room = std::max<std::size_t>(n, 1);
+    if (room > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    void* p = zeroed ? std::calloc(room, sizeof(T)) : std::malloc(room * sizeof(T));
     if (!p) throw std::bad_alloc();
     return storage(static_cast<T*>(p));
   }

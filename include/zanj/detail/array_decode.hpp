@@ -227,14 +227,14 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     // max_total_inflated, within the bound of 64 KiB each).
     npy::header h;
     std::vector<std::byte> head;
-    std::vector<std::byte> small_member;
+    zip_reader::content_buffer small_member;
     constexpr std::size_t prefix_limit = 64 * 1024 + 16;
     try {
       if (stored) {
         h = npy::parse_header(zip->raw(*entry), entry->uncompressed_size, ctx.opts.limits);
       } else if (entry->uncompressed_size <= prefix_limit) {
-        small_member = zip->read(*entry);
-        h = npy::parse_header(small_member, entry->uncompressed_size, ctx.opts.limits);
+        small_member = zip->read_buffer(*entry);
+        h = npy::parse_header(small_member.bytes(), entry->uncompressed_size, ctx.opts.limits);
       } else {
         head.resize(prefix_limit);
         inflate_stream s;
@@ -270,8 +270,8 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     E* dest = allocate(h.shape);
     const std::span<std::byte> dest_bytes(reinterpret_cast<std::byte*>(dest), h.data_bytes());
     try {
-      if (same_order && !small_member.empty()) {
-        if (!dest_bytes.empty()) std::memcpy(dest_bytes.data(), small_member.data() + h.data_offset, dest_bytes.size());
+      if (same_order && small_member.data) {
+        if (!dest_bytes.empty()) std::memcpy(dest_bytes.data(), small_member.data.get() + h.data_offset, dest_bytes.size());
       } else if (same_order) {
         std::vector<std::byte> header_bytes(h.data_offset);
         const std::span<std::byte> outs[] = {header_bytes, dest_bytes};
@@ -279,15 +279,15 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
       } else {
         // One transpose, from the member's bytes into the destination.
         // Fortran order of a shape is C order of the reversed shape.
-        std::vector<std::byte> whole;
+        zip_reader::content_buffer whole;
         std::span<const std::byte> npy_bytes;
         if (auto view = zip->stored_view(*entry)) {
           npy_bytes = *view;
-        } else if (!small_member.empty()) {
-          npy_bytes = small_member;
+        } else if (small_member.data) {
+          npy_bytes = small_member.bytes();
         } else {
-          whole = zip->read(*entry);
-          npy_bytes = whole;
+          whole = zip->read_buffer(*entry);
+          npy_bytes = whole.bytes();
         }
         std::vector<std::size_t> shape = h.shape;
         if (!source_fortran) std::reverse(shape.begin(), shape.end());

@@ -96,9 +96,10 @@ class zip_reader {
     return content;
   }
 
-  /// A member's content in memory that was not zero-filled first (as a
-  /// vector's is): the copy or inflate writes each byte once, and the pages
-  /// are first touched there, on every core for a large member.
+  /// A member's content in memory that was not zero-filled first (as
+  /// read()'s vector is): the copy or inflate writes each byte once, and the
+  /// pages are first touched there, on every core for a large member. What
+  /// the library reads whole goes here; read() serves tests and the tool.
   struct content_buffer {
     std::unique_ptr<std::byte[]> data;
     std::size_t size = 0;
