@@ -481,3 +481,110 @@ BOOST_AUTO_TEST_CASE(rows_read_back_and_other_forms_fall_back) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(jsonl_pieces)
+
+// The digit runs of numbers are read eight at a time: every length, at
+// every offset into the word, and a non-digit at every position.
+BOOST_AUTO_TEST_CASE(eight_digits_at_a_time) {
+  using namespace zanj::detail;
+  BOOST_TEST(eight_digit_value(load_eight("12345678")) == 12345678u);
+  BOOST_TEST(eight_digit_value(load_eight("00000000")) == 0u);
+  BOOST_TEST(eight_digit_value(load_eight("99999999")) == 99999999u);
+  BOOST_TEST(eight_digit_value(load_eight("09080706")) == 9080706u);
+  BOOST_TEST(eight_digits(load_eight("01234567")));
+  for (int at = 0; at < 8; ++at)
+    for (int c : {0, int{'/'}, int{':'}, int{' '}, int{'.'}, int{'e'}, int{'-'}, 0x80 + '0', 0xff, 0x3a, 0x3f}) {
+      char s[9] = "55555555";
+      s[at] = static_cast<char>(c);
+      BOOST_TEST(!eight_digits(load_eight(s)), at << " " << c);
+    }
+}
+
+// json_cursor::number reads what the generic parser reads, and refuses
+// (for the generic path to decide) what it does not take.
+BOOST_AUTO_TEST_CASE(numbers_read_as_the_generic_parser_reads_them) {
+  using namespace zanj::detail;
+  const zanj::read_limits limits;
+  for (std::string token : {"0", "-0", "7", "12345678", "123456789", "1234567890123456", "-1234567890123456789",
+                            "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+                            "18446744073709551615", "0.1", "-0.0", "0.7523070158382239", "-0.5345816612243652",
+                            "12345678.87654321", "1e300", "5e-324", "1.5E+10", "123456789012345678901234.5",
+                            "0.12345678901234567890123", "NaN", "Infinity", "-Infinity"}) {
+    json_cursor c{token.data(), token.data() + token.size(), limits};
+    json_number x;
+    BOOST_REQUIRE_MESSAGE(c.number(x), token);
+    BOOST_TEST((c.p == c.end), token);
+    const zanj::value v = zanj::json::parse(token);
+    if (x.kind == json_number::integer) {
+      BOOST_TEST((v.kind() == zanj::kind::int64 && v.as_int64() == x.i), token);
+    } else if (x.kind == json_number::unsigned_integer) {
+      BOOST_TEST((v.kind() == zanj::kind::uint64 && v.as_uint64() == x.u), token);
+    } else {
+      BOOST_REQUIRE_MESSAGE(v.is_float(), token);
+      const double d = v.as_double();
+      BOOST_TEST(((std::isnan(d) && std::isnan(x.d)) || std::memcmp(&d, &x.d, sizeof d) == 0), token);
+    }
+  }
+  for (std::string token : {"", "-", "01", "00", "1.", ".5", "1e", "1e+", "+1", "12345678x", "123456789a", "0x10",
+                            "-12345678901234567890123", "1.2345678901234567x"}) {
+    json_cursor c{token.data(), token.data() + token.size(), limits};
+    json_number x;
+    // (A negative integer beyond int64 is left to the generic path too.)
+    BOOST_TEST(!(c.number(x) && c.p == c.end), token);
+  }
+}
+
+// A long member is read on every core in pieces cut at line ends: every
+// line must land at its own index, whichever piece holds it.
+BOOST_AUTO_TEST_CASE(lines_keep_their_index_across_pieces) {
+  using namespace zanj::detail;
+  const zanj::read_limits limits;
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += std::to_string(i * 7) + (i % 3 ? "\n" : "\r\n");
+  text += "3500";  // no final newline: still a line
+  for (std::size_t piece_bytes : {std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{1} << 20}) {
+    std::size_t total = 0;
+    auto pieces = jsonl_pieces_of(text, limits, total, piece_bytes);
+    BOOST_REQUIRE(pieces);
+    BOOST_TEST(total == 501u);
+    std::string joined;
+    for (std::size_t k = 0; k < pieces->size(); ++k) {
+      const auto& p = (*pieces)[k];
+      joined += p.text;
+      if (k + 1 < pieces->size()) BOOST_TEST(p.text.back() == '\n');
+      const char* begin = text.data();
+      BOOST_TEST(p.first_line == static_cast<std::size_t>(std::count(begin, p.text.data(), '\n')));
+    }
+    BOOST_TEST(joined == text);
+    std::vector<std::int64_t> out(total, -1);
+    BOOST_TEST(for_each_line(*pieces, limits, [&](json_cursor& c, std::size_t i) {
+      json_number x;
+      if (!c.number(x) || x.kind != json_number::integer) return false;
+      out[i] = x.i;
+      return true;
+    }));
+    for (std::size_t i = 0; i < out.size(); ++i) BOOST_TEST(out[i] == static_cast<std::int64_t>(i * 7));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(blank_lines_and_too_many_lines_are_refused) {
+  using namespace zanj::detail;
+  zanj::read_limits limits;
+  const auto every_line_is_a_number = [](json_cursor& c, std::size_t) {
+    json_number x;
+    return c.number(x);
+  };
+  std::size_t total = 0;
+  for (const std::string text : {"1\n2\n\n3\n", "1\n2\n \t\n3\n", "1\n2\n3\n\r\n", "1\n2 x\n3\n"}) {
+    auto pieces = jsonl_pieces_of(text, limits, total, 2);
+    BOOST_REQUIRE(pieces);
+    BOOST_TEST(!for_each_line(*pieces, limits, every_line_is_a_number), text);
+  }
+  limits.max_jsonl_lines = 3;
+  BOOST_TEST(jsonl_pieces_of("1\n2\n3\n", limits, total, 2).has_value());
+  BOOST_TEST(total == 3u);
+  BOOST_TEST(!jsonl_pieces_of("1\n2\n3\n4", limits, total, 2).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

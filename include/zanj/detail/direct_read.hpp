@@ -30,6 +30,7 @@
 #include <zanj/codec/aggregate.hpp>  // dataclass_name
 #include <zanj/codec/codec.hpp>
 #include <zanj/detail/array_elements.hpp>
+#include <zanj/detail/digits.hpp>
 #include <zanj/detail/format_names.hpp>
 #include <zanj/detail/parallel.hpp>
 #include <zanj/limits.hpp>
@@ -160,9 +161,16 @@ struct json_cursor {
   bool key(std::string_view name) noexcept {
     skip_space();
     const std::size_t n = name.size();
-    if (static_cast<std::size_t>(end - p) < n + 2 || p[0] != '"' || p[n + 1] != '"' ||
-        std::memcmp(p + 1, name.data(), n) != 0 || n > limits.max_string_length)
+    if (static_cast<std::size_t>(end - p) < n + 2 || p[0] != '"' || p[n + 1] != '"' || n > limits.max_string_length)
       return false;
+    // Field names are short: a loop the compiler unrolls beats a call to
+    // memcmp, which a table row would make once per cell.
+    if (n <= 16) {
+      for (std::size_t i = 0; i < n; ++i)
+        if (p[1 + i] != name[i]) return false;
+    } else if (std::memcmp(p + 1, name.data(), n) != 0) {
+      return false;
+    }
     p += n + 2;
     return consume(':');
   }
@@ -199,12 +207,16 @@ struct json_cursor {
     if (*q == '0') {
       ++q;
     } else {
+      // Past 19 digits the magnitude wraps; from_chars reads those below.
+      for (std::uint64_t word; end - q >= 8 && eight_digits(word = load_eight(q)); q += 8)
+        magnitude = magnitude * 100'000'000 + eight_digit_value(word);
       for (; q != end && *q >= '0' && *q <= '9'; ++q) magnitude = magnitude * 10 + static_cast<unsigned>(*q - '0');
     }
     bool is_float = false;
     if (q != end && *q == '.') {
       ++q;
       if (q == end || *q < '0' || *q > '9') return false;
+      while (end - q >= 8 && eight_digits(load_eight(q))) q += 8;
       while (q != end && *q >= '0' && *q <= '9') ++q;
       is_float = true;
     }
@@ -449,37 +461,64 @@ struct direct_read<T, family::aggregate> {
   }
 };
 
-/// The lines of a .jsonl member, as load_context::parse_jsonl splits them;
-/// nothing if it would refuse them (too many lines, a blank line).
-inline std::optional<std::vector<std::string_view>> jsonl_lines(std::span<const std::byte> bytes,
-                                                               const read_limits& limits) {
-  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  std::vector<std::string_view> lines;
+/// A run of whole lines of a .jsonl member and the number of lines before it.
+struct jsonl_piece {
+  std::string_view text;
+  std::size_t first_line = 0;
+};
+
+/// The text of a .jsonl member cut at line ends into pieces of about
+/// `piece_bytes`, each knowing the index of its first line, so that every
+/// core can read its pieces straight into their elements: no list of the
+/// lines is built (for W5, a million of them). Sets `total` to the number of
+/// lines, as load_context::parse_jsonl counts them; nothing if it would
+/// refuse that many.
+inline std::optional<std::vector<jsonl_piece>> jsonl_pieces_of(std::string_view text, const read_limits& limits,
+                                                              std::size_t& total,
+                                                              std::size_t piece_bytes = std::size_t{1} << 20) {
+  std::vector<jsonl_piece> pieces;
   while (!text.empty()) {
-    if (lines.size() >= limits.max_jsonl_lines) return std::nullopt;
-    std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) return std::nullopt;
-    lines.push_back(line);
+    std::size_t cut = text.size();
+    if (text.size() > piece_bytes) {
+      const std::size_t newline = text.find('\n', piece_bytes - 1);
+      if (newline != std::string_view::npos) cut = newline + 1;
+    }
+    pieces.push_back({text.substr(0, cut), 0});
+    text.remove_prefix(cut);
   }
-  return lines;
+  // Counting the line ends is a fraction of reading the lines: do it on
+  // every core too, then number the pieces.
+  std::vector<std::size_t> lines(pieces.size());
+  parallel_for(pieces.size(), [&](std::size_t k) {
+    const std::string_view t = pieces[k].text;
+    lines[k] = static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')) + (t.back() != '\n' ? 1 : 0);
+  }, pieces.size() >= 4 ? worker_count() : 1);
+  total = 0;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    pieces[k].first_line = total;
+    total += lines[k];
+  }
+  if (total > limits.max_jsonl_lines) return std::nullopt;
+  return pieces;
 }
 
-/// Calls read_line(cursor, i) -> bool for every line i, on every core for
-/// long members; false if one of them says no or leaves text after the value.
+/// Calls read_line(cursor, i) -> bool for every line i of `pieces`, on every
+/// core when there are several; false if one of them says no, leaves text
+/// after the value, or a line is blank (parse_jsonl then words the error).
 template <class ReadLine>
-bool for_each_line(const std::vector<std::string_view>& lines, const read_limits& limits, ReadLine&& read_line) {
-  // Pieces of 4096 lines: enough work per piece to pay for a thread.
-  constexpr std::size_t piece = 4096;
-  const std::size_t pieces = (lines.size() + piece - 1) / piece;
+bool for_each_line(const std::vector<jsonl_piece>& pieces, const read_limits& limits, ReadLine&& read_line) {
   std::atomic<bool> ok{true};
-  parallel_for(pieces, [&](std::size_t k) {
-    const std::size_t last = std::min(lines.size(), (k + 1) * piece);
-    for (std::size_t i = k * piece; i < last && ok.load(std::memory_order_relaxed); ++i) {
-      json_cursor c{lines[i].data(), lines[i].data() + lines[i].size(), limits};
-      if (!read_line(c, i)) {
+  parallel_for(pieces.size(), [&](std::size_t k) {
+    std::string_view text = pieces[k].text;
+    for (std::size_t i = pieces[k].first_line; !text.empty() && ok.load(std::memory_order_relaxed); ++i) {
+      const std::size_t end = text.find('\n');
+      std::string_view line = text.substr(0, end);
+      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+      if (line.ends_with('\r')) line.remove_suffix(1);
+      json_cursor c{line.data(), line.data() + line.size(), limits};
+      c.skip_space();
+      // A blank line is an error, which the generic reader words.
+      if (c.p == c.end || !read_line(c, i)) {
         ok = false;
         return;
       }
@@ -489,7 +528,7 @@ bool for_each_line(const std::vector<std::string_view>& lines, const read_limits
         return;
       }
     }
-  }, lines.size() >= 2 * piece ? worker_count() : 1);
+  }, pieces.size() >= 2 ? worker_count() : 1);
   return ok;
 }
 
@@ -499,11 +538,13 @@ bool for_each_line(const std::vector<std::string_view>& lines, const read_limits
 template <class Vector, class ReadOne>
 bool read_lines_into(const load_context::jsonl_member& member, const load_context& ctx, std::size_t depth,
                      Vector& out, ReadOne&& read_one) {
-  auto lines = jsonl_lines(member.bytes, ctx.opts.limits);
-  if (!lines || depth >= ctx.opts.limits.max_json_depth) return false;
+  const std::string_view text(reinterpret_cast<const char*>(member.bytes.data()), member.bytes.size());
+  std::size_t lines = 0;
+  auto pieces = jsonl_pieces_of(text, ctx.opts.limits, lines);
+  if (!pieces || depth >= ctx.opts.limits.max_json_depth) return false;
   out.clear();
-  out.resize(lines->size());
-  if (for_each_line(*lines, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_one(c, out[i]); }))
+  out.resize(lines);
+  if (for_each_line(*pieces, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_one(c, out[i]); }))
     return true;
   out.clear();
   return false;

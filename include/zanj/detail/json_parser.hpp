@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <zanj/detail/digits.hpp>
 #include <zanj/detail/object_path.hpp>
 #include <zanj/detail/utf8.hpp>
 #include <zanj/error.hpp>
@@ -251,6 +252,10 @@ class json_parser {
   }
 
   static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+  void skip_digits() noexcept {
+    while (end_ - p_ >= 8 && eight_digits(load_eight(p_))) p_ += 8;
+    while (p_ != end_ && is_digit(*p_)) ++p_;
+  }
 
   /// JSON number grammar (as Python's scanner: `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`).
   /// Integer literals become int64, else uint64, else (beyond 2^64, where
@@ -264,14 +269,14 @@ class json_parser {
     if (*p_ == '0') {
       ++p_;  // a leading zero stands alone; "01" fails later as extra data
     } else {
-      while (p_ != end_ && is_digit(*p_)) ++p_;
+      skip_digits();
     }
     const char* integer_end = p_;
     bool is_float = false;
     if (p_ != end_ && *p_ == '.' && end_ - p_ > 1 && is_digit(p_[1])) {
       is_float = true;
       p_ += 2;
-      while (p_ != end_ && is_digit(*p_)) ++p_;
+      skip_digits();
     }
     const char* fraction_end = p_;
     std::int64_t exponent_estimate = 0;  // only for telling overflow from underflow
