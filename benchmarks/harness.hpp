@@ -14,6 +14,7 @@
 #include <benchmark/benchmark.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,6 +97,11 @@ inline void remove_file(const fs::path& p) {
 /// page cache of the file it writes) pages that are backed already, as
 /// BASELINE.md did for every figure.
 inline void touch_fresh_memory(std::size_t bytes = 1024 * mib) {
+  // The heap first gives back what the last step freed: glibc keeps freed
+  // memory below its (adaptive) trim threshold, so a small step would
+  // otherwise get warm pages a large one cannot, and a size sweep (W4 at 500
+  // to 8000 arrays) would measure the allocator's policy, not the library.
+  ::malloc_trim(0);
   void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return;
   auto* bytes_ptr = static_cast<volatile char*>(p);

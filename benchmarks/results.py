@@ -33,6 +33,8 @@ PYTHON = {
 }
 PICKLE_W3 = (0.477, 0.415)
 TORCH_W6 = (0.016, 0.018)
+# BASELINE.md's raw limits for W1's 256 MiB: write(), read(), memcpy.
+BASELINE_LIMITS_W1 = (0.052, 0.053, 0.042)
 W1_MIB = 256.0
 
 
@@ -246,6 +248,14 @@ def main():
            "step added at its peak. MB = 10^6 bytes of payload.", ""]
     if machine:
         out += ["```", machine, "```", ""]
+    limits = [cases.get(f"W1/limit/{k}", {}).get("time") for k in ("write", "read", "memcpy")]
+    if all(limits):
+        now = [statistics.median(t) for t in limits]
+        out += ["The targets set against the Python reference, pickle and torch compare with times "
+                "BASELINE.md took on another day; on that day one `write()` / `read()` / `memcpy` of W1's "
+                "256 MiB took " + " / ".join(f"{b * 1e3:.0f}" for b in BASELINE_LIMITS_W1) + " ms, in this run "
+                + " / ".join(f"{t * 1e3:.0f}" for t in now) + " ms. The `x write` / `x read` ratios are "
+                "of the same run.", ""]
     out += ["## Targets (issue #6)", "", targets(cases, view), ""]
     groups = [
         ("Arrays (bench_arrays)", "W1/", "W2/", "W7/"),
