@@ -39,4 +39,13 @@ constexpr std::uint32_t eight_digit_value(std::uint64_t word) noexcept {
   return static_cast<std::uint32_t>((first + second) >> 32);
 }
 
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+/// Past the run of ASCII digits that starts at `p` (none: `p` itself).
+inline const char* skip_digits(const char* p, const char* end) noexcept {
+  while (end - p >= 8 && eight_digits(load_eight(p))) p += 8;
+  while (p != end && is_digit(*p)) ++p;
+  return p;
+}
+
 }  // namespace zanj::detail

@@ -32,6 +32,7 @@
 #include <zanj/detail/array_elements.hpp>
 #include <zanj/detail/digits.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/jsonl_lines.hpp>
 #include <zanj/detail/parallel.hpp>
 #include <zanj/limits.hpp>
 
@@ -216,8 +217,7 @@ struct json_cursor {
     if (q != end && *q == '.') {
       ++q;
       if (q == end || *q < '0' || *q > '9') return false;
-      while (end - q >= 8 && eight_digits(load_eight(q))) q += 8;
-      while (q != end && *q >= '0' && *q <= '9') ++q;
+      q = skip_digits(q, end);
       is_float = true;
     }
     if (q != end && (*q == 'e' || *q == 'E')) {
@@ -490,8 +490,7 @@ inline std::optional<std::vector<jsonl_piece>> jsonl_pieces_of(std::string_view 
   // every core too, then number the pieces.
   std::vector<std::size_t> lines(pieces.size());
   parallel_for(pieces.size(), [&](std::size_t k) {
-    const std::string_view t = pieces[k].text;
-    lines[k] = static_cast<std::size_t>(std::count(t.begin(), t.end(), '\n')) + (t.back() != '\n' ? 1 : 0);
+    lines[k] = jsonl_line_count(pieces[k].text);
   }, pieces.size() >= 4 ? worker_count() : 1);
   total = 0;
   for (std::size_t k = 0; k < pieces.size(); ++k) {
@@ -511,10 +510,7 @@ bool for_each_line(const std::vector<jsonl_piece>& pieces, const read_limits& li
   parallel_for(pieces.size(), [&](std::size_t k) {
     std::string_view text = pieces[k].text;
     for (std::size_t i = pieces[k].first_line; !text.empty() && ok.load(std::memory_order_relaxed); ++i) {
-      const std::size_t end = text.find('\n');
-      std::string_view line = text.substr(0, end);
-      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-      if (line.ends_with('\r')) line.remove_suffix(1);
+      const std::string_view line = take_jsonl_line(text);
       json_cursor c{line.data(), line.data() + line.size(), limits};
       c.skip_space();
       // A blank line is an error, which the generic reader words.

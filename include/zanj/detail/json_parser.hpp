@@ -251,11 +251,7 @@ class json_parser {
     p_ += word.size();
   }
 
-  static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-  void skip_digits() noexcept {
-    while (end_ - p_ >= 8 && eight_digits(load_eight(p_))) p_ += 8;
-    while (p_ != end_ && is_digit(*p_)) ++p_;
-  }
+  void skip_digits() noexcept { p_ = detail::skip_digits(p_, end_); }
 
   /// JSON number grammar (as Python's scanner: `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`).
   /// Integer literals become int64, else uint64, else (beyond 2^64, where

@@ -2,7 +2,6 @@
 // of external members on demand (only the members a value needs are read).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/jsonl_lines.hpp>
 #include <zanj/detail/object_path.hpp>
 #include <zanj/detail/zip_reader.hpp>
 #include <zanj/error.hpp>
@@ -169,8 +169,7 @@ class load_context {
     std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     // Counted before any item is made: a line costs two bytes of the file
     // but a whole value in memory.
-    std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-    if (!text.empty() && text.back() != '\n') ++lines;
+    const std::size_t lines = jsonl_line_count(text);
     if (lines > limits.max_jsonl_lines)
       throw error("jsonl member has " + std::to_string(lines) + " lines, " +
                   over_limit(limits.max_jsonl_lines, "max_jsonl_lines"));
@@ -179,10 +178,7 @@ class load_context {
     const auto item_path = [&] { return "/" + std::to_string(line_number - 1); };
     while (!text.empty()) {
       ++line_number;
-      std::size_t end = text.find('\n');
-      std::string_view line = text.substr(0, end);
-      text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-      if (line.ends_with('\r')) line.remove_suffix(1);
+      const std::string_view line = take_jsonl_line(text);
       if (line.find_first_not_of(" \t") == std::string_view::npos)
         throw error("blank line " + std::to_string(line_number) + " in jsonl member", {}, item_path());
       try {
