@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include <zanj/detail/huge_pages.hpp>
 #include <zanj/dtype.hpp>
 
 namespace zanj {
@@ -163,6 +164,7 @@ class ndarray {
     if (room > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
     void* p = zeroed ? std::calloc(room, sizeof(T)) : std::malloc(room * sizeof(T));
     if (!p) throw std::bad_alloc();
+    detail::advise_huge_pages(p, room * sizeof(T));  // before the first touch, wherever that is
     return storage(static_cast<T*>(p));
   }
 

@@ -25,6 +25,7 @@
 #include <boost/iostreams/device/mapped_file.hpp>
 
 #include "zanj/detail/deflate.hpp"
+#include "zanj/detail/huge_pages.hpp"
 #include "zanj/detail/parallel.hpp"
 #include "zanj/detail/utf8.hpp"
 #include "zanj/detail/zip_common.hpp"
@@ -112,6 +113,7 @@ class zip_reader {
     content_buffer b;
     b.size = static_cast<std::size_t>(entry.uncompressed_size);
     b.data = std::make_unique_for_overwrite<std::byte[]>(std::max<std::size_t>(b.size, 1));
+    advise_huge_pages(b.data.get(), b.size);
     read_into(entry, std::span<std::byte>(b.data.get(), b.size));
     return b;
   }
