@@ -220,7 +220,6 @@ inline std::string_view limit_name(limit_kind k) {
   return "";
 }
 
-/// Seconds one `kind` of `bytes` takes here: the median of 5.
 /// A new buffer, untouched, as a new array is, with the huge-page advice
 /// that zanj (and numpy) give a large array: the limit is the best the
 /// machine does, not a page fault per 4 KiB.
@@ -230,6 +229,7 @@ inline std::shared_ptr<char[]> new_destination(std::size_t size) {
   return dest;
 }
 
+/// Seconds one `kind` of `bytes` takes here: the median of 5.
 inline double limit_seconds(limit_kind kind, std::uint64_t bytes) {
   static std::map<std::pair<limit_kind, std::uint64_t>, double> cache;
   if (auto it = cache.find({kind, bytes}); it != cache.end()) return it->second;
