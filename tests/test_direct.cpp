@@ -6,13 +6,18 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <span>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -331,7 +336,10 @@ BOOST_AUTO_TEST_CASE(limits_hold_on_the_direct_path) {
   // record, so these limits are seen on the member alone: the direct path
   // declines, and the value path then reports the limit.
   const auto text = zanj_test::member_text(dir / "d.zanj", "records.jsonl");
-  zanj::detail::load_context::jsonl_member member{"records.jsonl", {}, std::as_bytes(std::span(text))};
+  zanj::detail::load_context::jsonl_member member;
+  member.name = "records.jsonl";
+  member.bytes = std::as_bytes(std::span(text));
+  member.loaded = true;
   auto direct = [&](const zanj::options& opts) {
     zanj::detail::load_context ctx(nullptr, dir / "d.zanj", opts);
     std::vector<rec> out;
@@ -480,6 +488,80 @@ BOOST_AUTO_TEST_CASE(rows_read_back_and_other_forms_fall_back) {
                         message_has({"bad.zanj", "/table/6/id", "column 'id'"}));
 }
 
+// A large deflated member is written in chunks; its lines are read as each
+// core inflates a chunk, with no buffer of the whole text. Lines of every
+// length cross the chunk boundaries; each must land at its own index.
+BOOST_AUTO_TEST_CASE(chunked_members_are_read_as_they_inflate) {
+  if (zanj::detail::worker_count() < 2) return;  // no chunks written on one core
+  using namespace zanj::detail;
+  scratch_dir dir;
+  frame f{{rows(120'000)}};
+  for (std::size_t i = 0; i < f.table.rows.size(); ++i) f.table.rows[i].label = std::string(i % 301, 'a' + i % 26);
+  for (auto& r : f.table.rows)
+    if (!r.maybe_x) r.maybe_x = std::numeric_limits<double>::quiet_NaN();  // read back as written
+  const fs::path file = dir / "big.zanj";
+  zanj::save(f, file);
+  {
+    zip_reader zip(file);
+    BOOST_REQUIRE(zip_reader::chunked(*zip.find("table.jsonl")));
+    BOOST_REQUIRE(zip.find("table.jsonl")->chunk_sizes.size() >= 3);
+  }
+  BOOST_TEST((zanj::read<frame>(file).table.rows == f.table.rows));
+
+  // Read from a document text (its reference declares the line count): the
+  // chunked path reads the member once; when it declines, the whole text is
+  // read a second time.
+  const auto read_from = [&](const fs::path& from, const std::string& document, std::size_t& reads) {
+    zip_reader zip(from);
+    const zanj::options o;
+    load_context ctx(&zip, from, o);
+    frame out;
+    load_value(zanj::json::parse(document), ctx, out);
+    reads = zip.content_reads();
+    return out.table.rows;
+  };
+  const std::string document = zanj_test::member_text(file, "__zanj__.json");
+  const std::string count = "\"len(data)\": " + std::to_string(f.table.rows.size());
+  BOOST_REQUIRE(document.find(count) != std::string::npos);
+  std::size_t reads = 0;
+  BOOST_TEST((read_from(file, document, reads) == f.table.rows));
+  BOOST_TEST(reads == 1u);
+  // A declared count that is wrong: declined once the chunks are read; one
+  // the member cannot hold (two bytes a line): declined before.
+  for (std::size_t declared : {f.table.rows.size() - 1, f.table.rows.size() + 1, std::size_t{1} << 40}) {
+    std::string wrong = document;
+    wrong.replace(wrong.find(count), count.size(), "\"len(data)\": " + std::to_string(declared));
+    BOOST_TEST((read_from(file, wrong, reads) == f.table.rows), declared);
+    BOOST_TEST(reads == (declared == std::size_t{1} << 40 ? 1u : 2u), declared);
+  }
+
+  // A line longer than two chunks (of 8 MiB): a chunk without a line end, declined.
+  frame g = f;
+  g.table.rows[5000].label = std::string((std::size_t{17} << 20), 'z');
+  zanj::save(g, dir / "long.zanj");
+  BOOST_TEST((read_from(dir / "long.zanj", zanj_test::member_text(dir / "long.zanj", "__zanj__.json"), reads) ==
+              g.table.rows));
+  BOOST_TEST(reads == 2u);
+  BOOST_TEST((zanj::read<frame>(dir / "long.zanj").table.rows == g.table.rows));
+
+  // A corrupt chunk: an error naming the file and the member.
+  std::uint64_t second_chunk = 0;
+  {
+    zip_reader zip(file);
+    const zip_entry& e = *zip.find("table.jsonl");
+    second_chunk = e.data_offset + e.chunk_sizes[0] + 1000;
+  }
+  std::string damaged;
+  {
+    std::ifstream in(file, std::ios::binary);
+    damaged.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  damaged[second_chunk] ^= 0x5a;
+  std::ofstream(dir / "corrupt.zanj", std::ios::binary) << damaged;
+  BOOST_CHECK_EXCEPTION(zanj::read<frame>(dir / "corrupt.zanj"), zanj::error,
+                        message_has({"corrupt.zanj", "table.jsonl"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(jsonl_pieces)
@@ -533,6 +615,46 @@ BOOST_AUTO_TEST_CASE(numbers_read_as_the_generic_parser_reads_them) {
     // (A negative integer beyond int64 is left to the generic path too.)
     BOOST_TEST(!(c.number(x) && c.p == c.end), token);
   }
+}
+
+// Short decimals take a fast path (one exact multiply or divide), the rest
+// from_chars: both must give the correctly rounded double, bit for bit.
+BOOST_AUTO_TEST_CASE(floats_read_bit_for_bit_as_from_chars_reads_them) {
+  using namespace zanj::detail;
+  const zanj::read_limits limits;
+  std::mt19937_64 rng(17);
+  auto check = [&](const std::string& token) {
+    double expected = 0;
+    const auto r = std::from_chars(token.data(), token.data() + token.size(), expected);
+    BOOST_REQUIRE(r.ec == std::errc{});
+    json_cursor c{token.data(), token.data() + token.size(), limits};
+    json_number x;
+    BOOST_REQUIRE_MESSAGE(c.number(x) && x.kind == json_number::floating, token);
+    BOOST_TEST_REQUIRE(std::memcmp(&x.d, &expected, sizeof expected) == 0, token);
+  };
+  char buffer[64];
+  for (int i = 0; i < 200'000; ++i) {
+    // Shortest forms of doubles of every magnitude, and of float32 values as
+    // a table's float column holds them.
+    double d = std::bit_cast<double>(rng());
+    if (!std::isfinite(d)) continue;
+    if (i % 3 == 0) d = std::ldexp(static_cast<double>(rng() >> 11), -53) * std::pow(10.0, static_cast<int>(rng() % 9) - 4);
+    if (i % 3 == 1) d = static_cast<float>(std::ldexp(static_cast<double>(rng() >> 11), -53) * 2 - 1);
+    auto end = std::to_chars(buffer, buffer + sizeof buffer, d).ptr;
+    std::string token(buffer, end);
+    if (token.find_first_of(".e") == std::string::npos) token += ".0";
+    check(token);
+    // Decimals of up to 19 digits with a point and an exponent anywhere.
+    std::string digits = std::to_string(rng() % 10'000'000'000'000'000'000ULL);
+    const std::size_t point = rng() % digits.size();
+    std::string decimal = (rng() & 1 ? "-" : "") + digits.substr(0, point + 1) + "." +
+                          (point + 1 < digits.size() ? digits.substr(point + 1) : "0");
+    if (rng() & 1) decimal += "e" + std::to_string(static_cast<int>(rng() % 60) - 30);
+    check(decimal);
+  }
+  for (std::string token : {"9007199254740993.0", "9007199254740992.0", "0.1", "1e22", "1e23", "1.0e-22", "123.456e-20",
+                            "-0.0", "0.0e5", "4.35", "1.7976931348623157e308", "2.2250738585072014e-308"})
+    check(token);
 }
 
 // A long member is read on every core in pieces cut at line ends: every

@@ -88,16 +88,7 @@ struct codec<T, family::numeric_array> {
       if (n != std::tuple_size_v<T>)
         ctx.fail("expected " + std::to_string(std::tuple_size_v<T>) + " elements, found " + std::to_string(n));
     } else {
-      if constexpr (!std::is_same_v<T, std::vector<bool>>) {  // packed bits: no data()
-        if (n > out.capacity() && n * sizeof(element) >= huge_page_advice_bytes) {
-          // New storage, advised before resize() first touches it.
-          T fresh(out.get_allocator());
-          fresh.reserve(n);
-          advise_huge_pages(fresh.data(), n * sizeof(element));
-          out = std::move(fresh);
-        }
-      }
-      out.resize(n);
+      assign_fresh(out, n);
     }
   }
 };

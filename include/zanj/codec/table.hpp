@@ -421,7 +421,7 @@ struct codec<table_of<Row>, family::table> {
     return ok && c.consume('}');
   }
 
-  static bool read_direct(const load_context::jsonl_member& member, const load_context& ctx, std::vector<Row>& rows) {
+  static bool read_direct(load_context::jsonl_member& member, const load_context& ctx, std::vector<Row>& rows) {
     return read_lines_into(member, ctx, 1, rows, [](json_cursor& c, Row& r) { return read_record(c, r); });
   }
 

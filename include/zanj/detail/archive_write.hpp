@@ -3,7 +3,6 @@
 #pragma once
 
 #include <atomic>
-#include <ctime>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -30,13 +29,10 @@ inline std::span<const std::byte> as_bytes(std::string_view s) noexcept {
 }
 
 /// The JSON members carry the local time of the save, as the reference's do.
-inline void set_dos_time_now(zip_member_options& o) {
-  std::time_t t = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&t, &local);
-  if (local.tm_year < 80) return;
-  o.dos_time = static_cast<std::uint16_t>((local.tm_hour << 11) | (local.tm_min << 5) | (local.tm_sec / 2));
-  o.dos_date = static_cast<std::uint16_t>(((local.tm_year - 80) << 9) | ((local.tm_mon + 1) << 5) | local.tm_mday);
+inline void set_dos_time_now(zip_member_options& o) noexcept {
+  const dos_datetime now = dos_datetime_now();
+  o.dos_time = now.time;
+  o.dos_date = now.date;
 }
 
 /// Member order as the reference writes it: metadata, document, externals in

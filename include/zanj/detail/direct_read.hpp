@@ -32,6 +32,7 @@
 #include <zanj/detail/array_elements.hpp>
 #include <zanj/detail/digits.hpp>
 #include <zanj/detail/format_names.hpp>
+#include <zanj/detail/huge_pages.hpp>
 #include <zanj/detail/jsonl_lines.hpp>
 #include <zanj/detail/parallel.hpp>
 #include <zanj/limits.hpp>
@@ -45,6 +46,38 @@ struct json_number {
   std::uint64_t u = 0;
   double d = 0;
 };
+
+/// The double that digits `integer` . `fraction` (counted in `*_digits`)
+/// times 10^exponent spell, computed exactly when that is easy: the digits
+/// fit 2^53 and the power of ten is one of the exact doubles 1e0..1e22, so
+/// one correctly rounded multiply or divide gives the correctly rounded
+/// result (Clinger's fast path), as from_chars would. False otherwise (the
+/// caller asks from_chars), and under -ffast-math, where the division may
+/// be turned into an inexact reciprocal multiply.
+inline bool exact_double(bool negative, std::uint64_t integer, std::size_t integer_digits, std::uint64_t fraction,
+                         std::size_t fraction_digits, int exponent, double& out) noexcept {
+#if defined(__FAST_MATH__)
+  (void)negative, (void)integer, (void)integer_digits, (void)fraction, (void)fraction_digits, (void)exponent, (void)out;
+  return false;
+#else
+  static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  static constexpr auto scale = [] {
+    std::array<std::uint64_t, 20> out{1};
+    for (std::size_t i = 1; i < out.size(); ++i) out[i] = out[i - 1] * 10;
+    return out;
+  }();
+  // Up to 19 digits in all fit a uint64 without wrapping.
+  if (integer_digits + fraction_digits > 19) return false;
+  const std::uint64_t digits = integer * scale[fraction_digits] + fraction;
+  const int power = exponent - static_cast<int>(fraction_digits);
+  if (digits > (std::uint64_t{1} << 53) || power < -22 || power > 22) return false;
+  double value = static_cast<double>(digits);
+  value = power < 0 ? value / powers[-power] : value * powers[power];
+  out = negative ? -value : value;
+  return true;
+#endif
+}
 
 /// A position in one line of JSON text.
 struct json_cursor {
@@ -67,7 +100,11 @@ struct json_cursor {
   }
   bool literal(std::string_view word) noexcept {
     skip_space();
-    if (static_cast<std::size_t>(end - p) < word.size() || std::string_view(p, word.size()) != word) return false;
+    if (static_cast<std::size_t>(end - p) < word.size()) return false;
+    // A byte loop, not memcmp: "true" in every row of a table is too short
+    // to pay for a call.
+    for (std::size_t i = 0; i < word.size(); ++i)
+      if (p[i] != word[i]) return false;
     p += word.size();
     return true;
   }
@@ -213,24 +250,37 @@ struct json_cursor {
         magnitude = magnitude * 100'000'000 + eight_digit_value(word);
       for (; q != end && *q >= '0' && *q <= '9'; ++q) magnitude = magnitude * 10 + static_cast<unsigned>(*q - '0');
     }
+    const std::size_t integer_digits = static_cast<std::size_t>(q - digits);
     bool is_float = false;
+    std::uint64_t fraction = 0;  // wraps past 19 digits, like magnitude: then unused
+    std::size_t fraction_digits = 0;
     if (q != end && *q == '.') {
       ++q;
       if (q == end || *q < '0' || *q > '9') return false;
-      q = skip_digits(q, end);
+      const char* first = q;
+      for (std::uint64_t word; end - q >= 8 && eight_digits(word = load_eight(q)); q += 8)
+        fraction = fraction * 100'000'000 + eight_digit_value(word);
+      for (; q != end && is_digit(*q); ++q) fraction = fraction * 10 + static_cast<unsigned>(*q - '0');
+      fraction_digits = static_cast<std::size_t>(q - first);
       is_float = true;
     }
+    int exponent = 0;  // saturates: a larger one never takes the fast path
     if (q != end && (*q == 'e' || *q == 'E')) {
       ++q;
+      const bool negative_exponent = q != end && *q == '-';
       if (q != end && (*q == '+' || *q == '-')) ++q;
       if (q == end || *q < '0' || *q > '9') return false;
-      while (q != end && *q >= '0' && *q <= '9') ++q;
+      for (; q != end && is_digit(*q); ++q)
+        if (exponent < 100'000) exponent = exponent * 10 + (*q - '0');
+      if (negative_exponent) exponent = -exponent;
       is_float = true;
     }
     if (q != end && *q != ',' && *q != ']' && *q != '}' && *q != ' ' && *q != '\t') return false;
     if (is_float) {
-      auto r = std::from_chars(start, q, out.d);
-      if (r.ec != std::errc{} || r.ptr != q) return false;
+      if (!exact_double(negative, magnitude, integer_digits, fraction, fraction_digits, exponent, out.d)) {
+        auto r = std::from_chars(start, q, out.d);
+        if (r.ec != std::errc{} || r.ptr != q) return false;
+      }
       out.kind = json_number::floating;
     } else if (q - digits <= 19) {
       // Up to 19 digits fit the uint64 accumulated: int64 if in its range
@@ -501,25 +551,27 @@ inline std::optional<std::vector<jsonl_piece>> jsonl_pieces_of(std::string_view 
   return pieces;
 }
 
+/// Reads one line (without its line end) by read_line(cursor, i) -> bool:
+/// false if it says no, leaves text after the value, or the line is blank
+/// (parse_jsonl then words the error).
+template <class ReadLine>
+bool read_jsonl_line(std::string_view line, std::size_t i, const read_limits& limits, ReadLine& read_line) {
+  json_cursor c{line.data(), line.data() + line.size(), limits};
+  c.skip_space();
+  if (c.p == c.end || !read_line(c, i)) return false;
+  c.skip_space();
+  return c.p == c.end;
+}
+
 /// Calls read_line(cursor, i) -> bool for every line i of `pieces`, on every
-/// core when there are several; false if one of them says no, leaves text
-/// after the value, or a line is blank (parse_jsonl then words the error).
+/// core when there are several; false if a line is refused (read_jsonl_line).
 template <class ReadLine>
 bool for_each_line(const std::vector<jsonl_piece>& pieces, const read_limits& limits, ReadLine&& read_line) {
   std::atomic<bool> ok{true};
   parallel_for(pieces.size(), [&](std::size_t k) {
     std::string_view text = pieces[k].text;
     for (std::size_t i = pieces[k].first_line; !text.empty() && ok.load(std::memory_order_relaxed); ++i) {
-      const std::string_view line = take_jsonl_line(text);
-      json_cursor c{line.data(), line.data() + line.size(), limits};
-      c.skip_space();
-      // A blank line is an error, which the generic reader words.
-      if (c.p == c.end || !read_line(c, i)) {
-        ok = false;
-        return;
-      }
-      c.skip_space();
-      if (c.p != c.end) {
+      if (!read_jsonl_line(take_jsonl_line(text), i, limits, read_line)) {
         ok = false;
         return;
       }
@@ -528,20 +580,100 @@ bool for_each_line(const std::vector<jsonl_piece>& pieces, const read_limits& li
   return ok;
 }
 
+/// Reads the lines of a deflated member with a chunk map into `out`, sized
+/// to the line count its reference declares, as the cores inflate its
+/// chunks (load_context::inflate_chunks): the lines that start in a chunk
+/// are read by the core that inflated it, while the text is in cache, and
+/// no buffer of the whole text is made. The line across a chunk boundary is
+/// joined from the end of one chunk (kept when it is inflated) and the start
+/// of the next, whose core reads it; a line's index is the count of line
+/// ends before it, known once the chunks before are inflated. False if the
+/// member does not fit this way (a chunk without a line end, a line count
+/// other than the declared one) or a line is refused: the caller then reads
+/// the whole text.
+template <class Vector, class ReadLine>
+bool read_chunked_lines(const load_context::jsonl_member& member, const load_context& ctx, Vector& out,
+                        ReadLine& read_line) {
+  const read_limits& limits = ctx.opts.limits;
+  const std::size_t declared = *member.declared_lines;
+  // A line takes at least two bytes but the last: no more lines than that.
+  if (declared > limits.max_jsonl_lines || declared > member.entry->uncompressed_size / 2 + 1) return false;
+  enum : int { pending, ready, failed };
+  struct chunk_end {
+    std::atomic<int> state{pending};
+    std::size_t line_ends = 0;
+    std::string tail;  // after the last line end: the start of a line the next chunk ends
+  };
+  const std::size_t count = member.entry->chunk_sizes.size();
+  std::vector<chunk_end> chunks(count);
+  const auto publish = [&](std::size_t k, int state) {
+    chunks[k].state.store(state, std::memory_order_release);
+    chunks[k].state.notify_all();
+  };
+  // The line ends before chunk k, once its predecessors have published them.
+  const auto line_ends_before = [&](std::size_t k) -> std::optional<std::size_t> {
+    std::size_t n = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      int state;
+      while ((state = chunks[j].state.load(std::memory_order_acquire)) == pending)
+        chunks[j].state.wait(pending, std::memory_order_acquire);
+      if (state == failed) return std::nullopt;
+      n += chunks[j].line_ends;
+    }
+    return n;
+  };
+  assign_fresh(out, declared);
+  const auto read_at = [&](std::string_view line, std::size_t i) {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    return i < declared && read_jsonl_line(line, i, limits, read_line);
+  };
+  const auto use = [&](std::size_t k, std::span<const std::byte> bytes) {
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    const std::size_t first = text.find('\n');
+    if (first == std::string_view::npos) {
+      publish(k, failed);
+      return false;
+    }
+    const std::size_t last = text.rfind('\n');
+    chunks[k].line_ends = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    chunks[k].tail.assign(text.substr(last + 1));
+    publish(k, ready);
+    const std::optional<std::size_t> before = line_ends_before(k);
+    if (!before) return false;
+    std::size_t i = *before;
+    std::string joined = k > 0 ? chunks[k - 1].tail : std::string();
+    joined += text.substr(0, first);
+    if (!read_at(joined, i++)) return false;
+    for (std::string_view inner = text.substr(first + 1, last - first); !inner.empty();)
+      if (!read_at(take_jsonl_line(inner), i++)) return false;
+    if (k + 1 == count && last + 1 < text.size() && !read_at(text.substr(last + 1), i++)) return false;
+    return true;
+  };
+  const auto abandon = [&](std::size_t k) { publish(k, failed); };
+  if (!ctx.inflate_chunks(member, use, abandon)) return false;
+  const std::size_t lines = *line_ends_before(count) + (chunks.back().tail.empty() ? 0 : 1);
+  return lines == declared;
+}
+
 /// Reads the lines of `member` into a vector-like `out`, line i by
 /// read_one(cursor, out[i]) -> bool, for elements whose JSON nests `depth`
 /// deep; false (and `out` empty) if a line is not in the direct form.
 template <class Vector, class ReadOne>
-bool read_lines_into(const load_context::jsonl_member& member, const load_context& ctx, std::size_t depth,
-                     Vector& out, ReadOne&& read_one) {
+bool read_lines_into(load_context::jsonl_member& member, const load_context& ctx, std::size_t depth, Vector& out,
+                     ReadOne&& read_one) {
+  if (depth >= ctx.opts.limits.max_json_depth) return false;
+  auto read_line = [&](json_cursor& c, std::size_t i) { return read_one(c, out[i]); };
+  if (!member.loaded && read_chunked_lines(member, ctx, out, read_line)) return true;
+  ctx.load_text(member);
   const std::string_view text(reinterpret_cast<const char*>(member.bytes.data()), member.bytes.size());
   std::size_t lines = 0;
   auto pieces = jsonl_pieces_of(text, ctx.opts.limits, lines);
-  if (!pieces || depth >= ctx.opts.limits.max_json_depth) return false;
-  out.clear();
-  out.resize(lines);
-  if (for_each_line(*pieces, ctx.opts.limits, [&](json_cursor& c, std::size_t i) { return read_one(c, out[i]); }))
-    return true;
+  if (!pieces) {
+    out.clear();
+    return false;
+  }
+  assign_fresh(out, lines);
+  if (for_each_line(*pieces, ctx.opts.limits, read_line)) return true;
   out.clear();
   return false;
 }
@@ -550,7 +682,7 @@ bool read_lines_into(const load_context::jsonl_member& member, const load_contex
 /// `out`, one record per line; false (and `out` empty) if a line is not in
 /// the direct form.
 template <class Vector>
-bool read_records_direct(const load_context::jsonl_member& member, const load_context& ctx, Vector& out) {
+bool read_records_direct(load_context::jsonl_member& member, const load_context& ctx, Vector& out) {
   using record = std::ranges::range_value_t<Vector>;
   return read_lines_into(member, ctx, direct_read<record>::depth, out,
                          [](json_cursor& c, record& r) { return direct_read<record>::read(c, r); });

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -30,6 +31,28 @@ inline void advise_huge_pages([[maybe_unused]] void* p, [[maybe_unused]] std::si
   const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
   if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #endif
+}
+
+/// Makes `v` (std::vector or alike) hold n value-initialized elements; large
+/// new storage is advised before the elements first touch it. Its old
+/// elements are not kept.
+template <class Vector>
+void assign_fresh(Vector& v, std::size_t n) {
+  v.clear();
+  if constexpr (requires(typename Vector::value_type* p) {
+                  p = v.data();
+                  v.reserve(n);
+                  Vector(v.get_allocator());
+                }) {
+    using element = typename Vector::value_type;
+    if (n > v.capacity() && n * sizeof(element) >= huge_page_advice_bytes) {
+      Vector fresh(v.get_allocator());
+      fresh.reserve(n);
+      advise_huge_pages(fresh.data(), n * sizeof(element));
+      v = std::move(fresh);
+    }
+  }
+  v.resize(n);
 }
 
 }  // namespace zanj::detail

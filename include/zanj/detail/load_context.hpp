@@ -132,10 +132,16 @@ class load_context {
   /// parse it themselves; nothing when load_external would not read a
   /// .jsonl member from the archive (its "data" is present, there is no
   /// archive or no such member), so that the caller goes that way instead.
+  /// A deflated member with a chunk map whose reference says how many lines
+  /// it has ("len(data)") is left to be inflated chunk by chunk
+  /// (inflate_chunks), or whole by load_text.
   struct jsonl_member {
     std::string name;
     zip_reader::content_buffer inflated;  // holds the text of a deflated member
     std::span<const std::byte> bytes;
+    bool loaded = false;                  // bytes holds the text
+    const zip_entry* entry = nullptr;
+    std::optional<std::size_t> declared_lines;  // the reference's "len(data)"
   };
   std::optional<jsonl_member> jsonl_text(const value& ref) const {
     if (ref.find("data")) return std::nullopt;
@@ -145,19 +151,37 @@ class load_context {
     if (!entry) return std::nullopt;
     jsonl_member m;
     m.name = name->as_string();
-    in_member(m.name, [&] {
-      if (auto view = archive_->stored_view(*entry)) {
-        m.bytes = *view;
-      } else {
-        m.inflated = archive_->read_buffer(*entry);
-        m.bytes = m.inflated.bytes();
-      }
-    });
+    m.entry = entry;
+    if (auto* lines = ref.find("len(data)"); lines && lines->kind() == kind::int64 && lines->as_int64() >= 0)
+      m.declared_lines = static_cast<std::size_t>(lines->as_int64());
+    if (!(zip_reader::chunked(*entry) && m.declared_lines)) load_text(m);
     return m;
   }
 
+  /// Reads the text of `m` into memory if it is not there yet.
+  void load_text(jsonl_member& m) const {
+    if (m.loaded) return;
+    in_member(m.name, [&] {
+      if (auto view = archive_->stored_view(*m.entry)) {
+        m.bytes = *view;
+      } else {
+        m.inflated = archive_->read_buffer(*m.entry);
+        m.bytes = m.inflated.bytes();
+      }
+    });
+    m.loaded = true;
+  }
+
+  /// zip_reader::for_each_inflated_chunk on the member of `m`, with errors
+  /// placed as load_text places them.
+  template <class Use, class Abandon>
+  bool inflate_chunks(const jsonl_member& m, Use&& use, Abandon&& abandon) const {
+    return in_member(m.name, [&] { return archive_->for_each_inflated_chunk(*m.entry, use, abandon); });
+  }
+
   /// The lines of a member got from jsonl_text, as load_external gives them.
-  list parse_jsonl(const jsonl_member& m) const {
+  list parse_jsonl(jsonl_member& m) const {
+    load_text(m);
     return in_member(m.name, [&] { return parse_jsonl(m.bytes, opts.limits); });
   }
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -183,6 +184,91 @@ class zip_reader {
     }
     if (crc != entry.crc32)
       fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+  }
+
+  /// Whether `entry` carries a chunk map: for_each_inflated_chunk can read it.
+  static bool chunked(const zip_entry& entry) noexcept {
+    return entry.method == static_cast<std::uint16_t>(zip_method::deflated) && entry.chunk_sizes.size() >= 2;
+  }
+
+  /// Inflates a member with a chunk map chunk by chunk on every core, each
+  /// into a buffer of the core that inflates it, and right after (while it
+  /// is in cache) calls use(k, text_of_chunk_k) -> bool on that core; chunks
+  /// are taken in increasing order, so a call may wait for calls on earlier
+  /// chunks. No buffer of the whole member is made. The size and CRC-32 are
+  /// verified at the end (an error names the file and member). False if the
+  /// member has no chunk map, a chunk does not inflate on its own, or `use`
+  /// said no or threw (the caller's whole-member path then decides);
+  /// `abandon(k)` is called for each chunk not handed to `use`, or whose
+  /// `use` threw, so that nothing waits for it.
+  template <class Use, class Abandon>
+  bool for_each_inflated_chunk(const zip_entry& entry, Use&& use, Abandon&& abandon) const {
+    if (!chunked(entry)) return false;
+    check_readable(entry);
+    ++content_reads_;
+    inflated_ += entry.uncompressed_size;  // within the limit: check_readable
+    const std::span<const std::byte> payload = raw(entry);
+    const std::size_t count = entry.chunk_sizes.size();
+    std::vector<std::uint64_t> starts(count, 0);
+    for (std::size_t k = 1; k < count; ++k) starts[k] = starts[k - 1] + entry.chunk_sizes[k - 1];
+    std::vector<std::uint32_t> crcs(count, 0);
+    std::atomic<bool> ok{true};
+    // One buffer per core at work, reused from chunk to chunk.
+    std::mutex pool_mutex;
+    std::vector<std::unique_ptr<std::byte[]>> pool;
+    const auto chunk_bytes = static_cast<std::size_t>(entry.chunk_size);
+    auto inflate_and_use = [&](std::size_t k) {
+      std::unique_ptr<std::byte[]> buffer;
+      {
+        std::lock_guard<std::mutex> lock(pool_mutex);
+        if (!pool.empty()) {
+          buffer = std::move(pool.back());
+          pool.pop_back();
+        }
+      }
+      if (!buffer) buffer = std::make_unique_for_overwrite<std::byte[]>(chunk_bytes);
+      const std::uint64_t from = k * entry.chunk_size;
+      const auto size = static_cast<std::size_t>(std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
+      const std::span<std::byte> dest(buffer.get(), size);
+      const auto chunk = payload.subspan(static_cast<std::size_t>(starts[k]), entry.chunk_sizes[k]);
+      bool used = false;
+      if (inflate_chunk(chunk, dest, k + 1 == count)) {
+        release_mapped(chunk);
+        crcs[k] = crc32_update(0, dest);
+        used = true;
+        if (!use(k, std::span<const std::byte>(dest))) ok = false;
+      }
+      std::lock_guard<std::mutex> lock(pool_mutex);
+      pool.push_back(std::move(buffer));
+      if (!used) {
+        ok = false;
+        abandon(k);
+      }
+    };
+    parallel_for(count, [&](std::size_t k) {
+      if (!ok.load(std::memory_order_relaxed)) {
+        abandon(k);
+        return;
+      }
+      try {
+        inflate_and_use(k);
+      } catch (...) {
+        ok = false;
+        abandon(k);
+      }
+    });
+    if (!ok) {
+      inflated_ -= entry.uncompressed_size;  // the caller's whole-member read counts it again
+      return false;
+    }
+    std::uint32_t crc = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::uint64_t from = k * entry.chunk_size;
+      crc = crc32_concat(crc, crcs[k], std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
+    }
+    if (crc != entry.crc32)
+      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+    return true;
   }
 
  private:
