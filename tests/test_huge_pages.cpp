@@ -40,9 +40,9 @@ std::string mapping_flags(const void* address) {
     std::uintptr_t begin = 0, end = 0;
     char dash = 0;
     std::istringstream head(line);
-    // A mapping's first line: "begin-end perms offset dev inode [path]".
-    if (head >> std::hex >> begin >> dash >> end && dash == '-' && line.find(' ') != std::string::npos &&
-        line.rfind("VmFlags:", 0) != 0) {
+    // A mapping's first line: "begin-end perms offset dev inode [path]"
+    // (no "Key:" line parses as hex, a dash and hex).
+    if (head >> std::hex >> begin >> dash >> end && dash == '-') {
       inside = a >= begin && a < end;
       continue;
     }

@@ -18,7 +18,6 @@
 #include <zanj/detail/byte_order.hpp>
 #include <zanj/detail/format_names.hpp>
 #include <zanj/detail/hex_base64.hpp>
-#include <zanj/detail/huge_pages.hpp>
 #include <zanj/detail/load_context.hpp>
 #include <zanj/dtype.hpp>
 #include <zanj/half.hpp>
@@ -270,7 +269,6 @@ bool read_external_into(const value& node, load_context& ctx, bool fortran_desti
     const bool same_order = orders_coincide || source_fortran == fortran_destination;
     E* dest = allocate(h.shape);
     const std::span<std::byte> dest_bytes(reinterpret_cast<std::byte*>(dest), h.data_bytes());
-    advise_huge_pages(dest, dest_bytes.size());  // a new matrix's storage is untouched yet
     try {
       if (same_order && small_member.data) {
         if (!dest_bytes.empty()) std::memcpy(dest_bytes.data(), small_member.data.get() + h.data_offset, dest_bytes.size());

@@ -23,6 +23,7 @@
 #include <zanj/codec/codec.hpp>
 #include <zanj/detail/array_decode.hpp>
 #include <zanj/detail/array_save.hpp>
+#include <zanj/detail/huge_pages.hpp>
 
 namespace zanj::detail {
 
@@ -97,6 +98,14 @@ struct codec<T, family::dense_matrix> {
     return save_external_array(view, {data}, ctx, std::move(copy));
   }
 
+  /// Eigen's resize leaves new storage untouched: advised here, before the
+  /// read first writes it.
+  static void resize_advised(T& out, std::size_t rows, std::size_t cols) {
+    const bool fresh = Eigen::Index(rows) != out.rows() || Eigen::Index(cols) != out.cols();
+    out.resize(Eigen::Index(rows), Eigen::Index(cols));
+    if (fresh) advise_huge_pages(out.data(), rows * cols * sizeof(scalar));
+  }
+
   static void load(const value& node, load_context& ctx, T& out)
     requires is_writable
   {
@@ -107,14 +116,14 @@ struct codec<T, family::dense_matrix> {
     if (is_plain || is_contiguous(out)) {
       if (read_external_into<scalar>(node, ctx, !T::IsRowMajor && !is_vector, [&](const std::vector<std::size_t>& shape) {
             const auto [r, c] = matrix_shape(shape, out, ctx, member);
-            if constexpr (is_plain) out.resize(Eigen::Index(r), Eigen::Index(c));
+            if constexpr (is_plain) resize_advised(out, r, c);
             return out.data();
           }))
         return;
     }
     array_value a = read_array(node, ctx);
     const auto [rows, cols] = matrix_shape(a.shape, out, ctx, member);
-    if constexpr (is_plain) out.resize(Eigen::Index(rows), Eigen::Index(cols));
+    if constexpr (is_plain) resize_advised(out, rows, cols);
 
     auto refuse_elements = [&] {
       ctx.fail("expected " + std::string(numpy_name(dtype_v<scalar>)) + " elements, found " +
