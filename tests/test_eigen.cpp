@@ -19,6 +19,7 @@
 #include <zanj/ext/eigen.hpp>
 
 #include "fixture_support.hpp"
+#include "huge_pages_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -765,6 +766,29 @@ BOOST_AUTO_TEST_CASE(reference_fixtures_read_into_eigen) {
     BOOST_CHECK_EXCEPTION(load_fixture_key<Eigen::MatrixXi>(dir / "array_float64.zanj", "large_matrix"),
                           zanj::error,
                           message_has({"at /large_matrix", "member 'large_matrix.npy'", "expected int32 elements"}));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// A matrix read from a file gets new storage, advised huge pages before the
+// read fills it: from a .npy member, and from an inline array (read_array).
+BOOST_AUTO_TEST_SUITE(eigen_huge_pages, *boost::unit_test::fixture<zanj_test::own_mappings_for_large_blocks>())
+
+BOOST_AUTO_TEST_CASE(a_matrix_read_is_advised) {
+  if (!zanj_test::kernel_has_huge_pages()) return;
+  scratch_dir dir;
+  doc_of<Eigen::MatrixXf> original{{"m", Eigen::MatrixXf(1024, 2048)}};  // 8 MiB
+  for (Eigen::Index i = 0; i < original["m"].size(); ++i) original["m"].data()[i] = static_cast<float>(i) * 0.25f;
+  zanj::options inline_base64;
+  inline_base64.external_array_threshold = std::size_t{1} << 40;
+  inline_base64.internal_array_mode = zanj::array_mode::array_b64_meta;
+  for (const zanj::options& o : {zanj::options{}, inline_base64}) {
+    const auto file = zanj::save(original, dir / "m.zanj", o);
+    BOOST_TEST(member_names(file).size() == (o.external_array_threshold == 256 ? 3u : 2u));
+    const auto back = zanj::read<doc_of<Eigen::MatrixXf>>(file, o);
+    BOOST_TEST((back.at("m") == original["m"]));
+    BOOST_TEST(zanj_test::advised(zanj_test::first_huge_boundary(back.at("m").data())));
   }
 }
 

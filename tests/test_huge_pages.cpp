@@ -5,53 +5,28 @@
 // whatever huge pages the kernel then manages to give.
 #include <boost/test/unit_test.hpp>
 
-#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <zanj/detail/huge_pages.hpp>
 
+#include "huge_pages_support.hpp"
 #include "test_support.hpp"
 
 using zanj_test::scratch_dir;
 
 namespace {
 
-constexpr std::size_t mib = std::size_t{1} << 20;
-
-/// Madvise of huge pages works on this kernel (built with transparent huge pages).
-bool kernel_has_huge_pages() { return std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled"); }
-
-/// The VmFlags of the mapping that holds `address`, from /proc/self/smaps;
-/// empty if none does.
-std::string mapping_flags(const void* address) {
-  const auto a = reinterpret_cast<std::uintptr_t>(address);
-  std::ifstream smaps("/proc/self/smaps");
-  bool inside = false;
-  for (std::string line; std::getline(smaps, line);) {
-    std::uintptr_t begin = 0, end = 0;
-    char dash = 0;
-    std::istringstream head(line);
-    // A mapping's first line: "begin-end perms offset dev inode [path]"
-    // (no "Key:" line parses as hex, a dash and hex).
-    if (head >> std::hex >> begin >> dash >> end && dash == '-') {
-      inside = a >= begin && a < end;
-      continue;
-    }
-    if (inside && line.rfind("VmFlags:", 0) == 0) return line.substr(8) + " ";
-  }
-  return {};
-}
-
-bool advised(const void* address) { return mapping_flags(address).find(" hg ") != std::string::npos; }
+using zanj_test::advised;
+using zanj_test::first_huge_boundary;
+using zanj_test::kernel_has_huge_pages;
+using zanj_test::mib;
 
 /// A mapping of its own, 2 MiB-aligned, so that tests know where its huge
 /// pages can start.
@@ -76,14 +51,7 @@ struct arrays {
 
 }  // namespace
 
-/// Large blocks as mappings of their own: glibc would otherwise raise its
-/// mmap threshold after the first free and serve the next ones from the
-/// heap, whose mapping earlier buffers may have advised already.
-struct own_mappings_for_large_blocks {
-  own_mappings_for_large_blocks() { ::mallopt(M_MMAP_THRESHOLD, 1 << 20); }
-};
-
-BOOST_AUTO_TEST_SUITE(huge_pages, *boost::unit_test::fixture<own_mappings_for_large_blocks>())
+BOOST_AUTO_TEST_SUITE(huge_pages, *boost::unit_test::fixture<zanj_test::own_mappings_for_large_blocks>())
 
 BOOST_AUTO_TEST_CASE(only_the_aligned_part_of_a_large_buffer_is_advised) {
   if (!kernel_has_huge_pages()) return;
@@ -134,12 +102,8 @@ BOOST_AUTO_TEST_CASE(what_a_read_fills_is_advised_and_holds_its_values) {
       BOOST_TEST(back.series == original.series);
       BOOST_TEST(back.small == original.small);
       if (kernel_has_huge_pages()) {
-        // The first 2 MiB boundary inside each array is advised.
-        auto inside = [](const void* p) {
-          return reinterpret_cast<const void*>((reinterpret_cast<std::uintptr_t>(p) + 2 * mib) & ~(2 * mib - 1));
-        };
-        BOOST_TEST(advised(inside(back.grid.data())));
-        BOOST_TEST(advised(inside(back.series.data())));
+        BOOST_TEST(advised(first_huge_boundary(back.grid.data())));
+        BOOST_TEST(advised(first_huge_boundary(back.series.data())));
       }
     }
   }
@@ -159,8 +123,7 @@ BOOST_AUTO_TEST_CASE(a_vector_read_from_inline_base64_is_advised) {
   BOOST_REQUIRE(zanj_test::member_names(file).size() == 2);  // the document and its metadata
   const auto back = zanj::read<arrays>(file, o);
   BOOST_TEST(back.series == original.series);
-  BOOST_TEST(advised(reinterpret_cast<const void*>(
-      (reinterpret_cast<std::uintptr_t>(back.series.data()) + 2 * mib) & ~(2 * mib - 1))));
+  BOOST_TEST(advised(first_huge_boundary(back.series.data())));
 }
 
 BOOST_AUTO_TEST_CASE(a_member_read_whole_is_advised) {
