@@ -133,7 +133,9 @@ def load_view(directory):
     for b in data.get("benchmarks", []):
         if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median":
             scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
-            out[b["run_name"]] = b["real_time"] * scale
+            # "BM_open_and_view/MiB:16/real_time": the name without its timing suffix.
+            name = b["run_name"].removesuffix("/real_time")
+            out[name] = b["real_time"] * scale
     return out
 
 
