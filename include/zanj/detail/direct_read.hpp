@@ -595,6 +595,7 @@ template <class Vector, class ReadLine>
 bool read_chunked_lines(const load_context::jsonl_member& member, const load_context& ctx, Vector& out,
                         ReadLine& read_line) {
   const read_limits& limits = ctx.opts.limits;
+  if (!member.entry || !member.declared_lines) return false;
   const std::size_t declared = *member.declared_lines;
   // A line takes at least two bytes but the last: no more lines than that.
   if (declared > limits.max_jsonl_lines || declared > member.entry->uncompressed_size / 2 + 1) return false;

@@ -130,9 +130,7 @@ class zip_reader {
       fail("stored member sizes disagree (" + std::to_string(payload.size()) + " vs " +
                std::to_string(entry.uncompressed_size) + ")",
            entry.name);
-    const std::uint32_t crc = check_bytes(payload);
-    if (crc != entry.crc32)
-      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+    check_crc(entry, check_bytes(payload));
     return payload;
   }
 
@@ -182,8 +180,7 @@ class zip_reader {
         throw e.with_context(path_, {}, entry.name);
       }
     }
-    if (crc != entry.crc32)
-      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+    check_crc(entry, crc);
   }
 
   /// Whether `entry` carries a chunk map: for_each_inflated_chunk can read it.
@@ -209,8 +206,7 @@ class zip_reader {
     inflated_ += entry.uncompressed_size;  // within the limit: check_readable
     const std::span<const std::byte> payload = raw(entry);
     const std::size_t count = entry.chunk_sizes.size();
-    std::vector<std::uint64_t> starts(count, 0);
-    for (std::size_t k = 1; k < count; ++k) starts[k] = starts[k - 1] + entry.chunk_sizes[k - 1];
+    const std::vector<std::uint64_t> starts = chunk_starts(entry);
     std::vector<std::uint32_t> crcs(count, 0);
     std::atomic<bool> ok{true};
     // One buffer per core at work, reused from chunk to chunk.
@@ -227,9 +223,7 @@ class zip_reader {
         }
       }
       if (!buffer) buffer = std::make_unique_for_overwrite<std::byte[]>(chunk_bytes);
-      const std::uint64_t from = k * entry.chunk_size;
-      const auto size = static_cast<std::size_t>(std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
-      const std::span<std::byte> dest(buffer.get(), size);
+      const std::span<std::byte> dest(buffer.get(), static_cast<std::size_t>(chunk_length(entry, k)));
       const auto chunk = payload.subspan(static_cast<std::size_t>(starts[k]), entry.chunk_sizes[k]);
       bool used = false;
       if (inflate_chunk(chunk, dest, k + 1 == count)) {
@@ -261,13 +255,7 @@ class zip_reader {
       inflated_ -= entry.uncompressed_size;  // the caller's whole-member read counts it again
       return false;
     }
-    std::uint32_t crc = 0;
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::uint64_t from = k * entry.chunk_size;
-      crc = crc32_concat(crc, crcs[k], std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
-    }
-    if (crc != entry.crc32)
-      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+    check_crc(entry, combined_crc(entry, crcs));
     return true;
   }
 
@@ -344,6 +332,32 @@ class zip_reader {
 #endif
   }
 
+  /// Where each chunk of a member with a chunk map starts in its payload.
+  static std::vector<std::uint64_t> chunk_starts(const zip_entry& entry) {
+    std::vector<std::uint64_t> starts(entry.chunk_sizes.size(), 0);
+    for (std::size_t k = 1; k < starts.size(); ++k) starts[k] = starts[k - 1] + entry.chunk_sizes[k - 1];
+    return starts;
+  }
+
+  /// How many bytes chunk k inflates to (the last one may be short).
+  static std::uint64_t chunk_length(const zip_entry& entry, std::size_t k) noexcept {
+    const std::uint64_t from = k * entry.chunk_size;
+    return std::min(entry.uncompressed_size, from + entry.chunk_size) - from;
+  }
+
+  /// The CRC-32 of the member from those of its chunks.
+  static std::uint32_t combined_crc(const zip_entry& entry, const std::vector<std::uint32_t>& crcs) noexcept {
+    std::uint32_t crc = 0;
+    for (std::size_t k = 0; k < crcs.size(); ++k) crc = crc32_concat(crc, crcs[k], chunk_length(entry, k));
+    return crc;
+  }
+
+  /// Fails unless `crc` is the CRC-32 the member declares.
+  void check_crc(const zip_entry& entry, std::uint32_t crc) const {
+    if (crc != entry.crc32)
+      fail("CRC-32 mismatch (stored " + hex32(entry.crc32) + ", computed " + hex32(crc) + ")", entry.name);
+  }
+
   /// Inflates a member with a chunk map, its chunks on every core, and sets
   /// `crc`. False if it has none, or a chunk does not decode on its own (the
   /// caller then inflates the member as one stream, which decides).
@@ -351,15 +365,13 @@ class zip_reader {
                              std::span<const std::span<std::byte>> outs, std::uint32_t& crc) {
     const std::size_t count = entry.chunk_sizes.size();
     if (count < 2) return false;
-    std::vector<std::uint64_t> starts(count, 0);
-    for (std::size_t k = 1; k < count; ++k) starts[k] = starts[k - 1] + entry.chunk_sizes[k - 1];
+    const std::vector<std::uint64_t> starts = chunk_starts(entry);
     std::vector<std::uint32_t> crcs(count, 0);
     std::atomic<bool> ok{true};
     parallel_for(count, [&](std::size_t k) {
       if (!ok) return;
       const std::uint64_t from = k * entry.chunk_size;
-      const std::uint64_t to = std::min(entry.uncompressed_size, from + entry.chunk_size);
-      const auto dest = slice_pieces(outs, from, to);
+      const auto dest = slice_pieces(outs, from, from + chunk_length(entry, k));
       const auto chunk = payload.subspan(static_cast<std::size_t>(starts[k]), entry.chunk_sizes[k]);
       if (!inflate_chunk(chunk, dest, k + 1 == count)) {
         ok = false;
@@ -369,11 +381,7 @@ class zip_reader {
       for (auto piece : dest) crcs[k] = crc32_update(crcs[k], piece);
     });
     if (!ok) return false;
-    crc = 0;
-    for (std::size_t k = 0; k < count; ++k) {
-      const std::uint64_t from = k * entry.chunk_size;
-      crc = crc32_concat(crc, crcs[k], std::min(entry.uncompressed_size, from + entry.chunk_size) - from);
-    }
+    crc = combined_crc(entry, crcs);
     return true;
   }
 
